@@ -1,0 +1,57 @@
+"""Database passwords, kept only in the OS keyring: the one module that touches ``keyring``.
+
+Keychain calls can block (an OS prompt, D-Bus), so the GUI calls these off its thread. A
+plaintext or null backend is treated as "no keyring": the app then asks every time and writes
+nothing to disk. Tests install an in-memory backend with ``keyring.set_keyring``.
+"""
+
+from __future__ import annotations
+
+import keyring
+import keyring.errors
+
+SERVICE = "girlscourt-database"
+_REFUSED_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
+
+
+def account_key(user: str, host: str, port: int | None, database: str) -> str:
+    """The keyring account name for one server login."""
+    return f"{user}@{host}:{port or 5432}/{database}"
+
+
+def keyring_usable() -> bool:
+    """True when the active backend is a real, non-plaintext store."""
+    backend = keyring.get_keyring()
+    module = type(backend).__module__
+    return not any(module.startswith(m) for m in _REFUSED_MODULES)
+
+
+def get_password(account: str) -> str | None:
+    """The saved password for ``account``, or None when none is saved or no keyring is usable."""
+    if not keyring_usable():
+        return None
+    try:
+        return keyring.get_password(SERVICE, account)
+    except keyring.errors.KeyringError:
+        return None
+
+
+def set_password(account: str, password: str) -> bool:
+    """Save a password; False (and nothing written anywhere) when no usable keyring exists."""
+    if not keyring_usable():
+        return False
+    try:
+        keyring.set_password(SERVICE, account, password)
+    except keyring.errors.KeyringError:
+        return False
+    return True
+
+
+def delete_password(account: str) -> None:
+    """Forget a saved password, if any."""
+    if not keyring_usable():
+        return
+    try:
+        keyring.delete_password(SERVICE, account)
+    except keyring.errors.KeyringError:
+        return
