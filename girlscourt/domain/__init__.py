@@ -1,0 +1,1 @@
+"""Rules with no I/O: validation, scoring, calendars, deadlines, matching and permissions."""

@@ -1,0 +1,134 @@
+"""A youth's whole record as one interchange document (``youth show --json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from girlscourt.db.models import (
+    ChecklistStep,
+    ContactRestriction,
+    CourtCase,
+    CustodyEpisode,
+    Hearing,
+    Referral,
+    Screening,
+)
+from girlscourt.interchange import youth_to_json
+from girlscourt.services.core import Actor, Core
+from girlscourt.services.youths import get_youth
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def youth_document(core: Core, actor: Actor, youth_id: int) -> dict[str, Any]:
+    """The youth keys plus episodes, screenings, referrals, restrictions, hearings, checklist."""
+    record = get_youth(core, actor, youth_id)  # checks permission and audits the view
+    document: dict[str, Any] = {"id": record.id, "version": record.version}
+    document |= youth_to_json(record.data)
+    document["initials"] = record.initials
+    with core.read() as session:
+        episodes = (
+            session.execute(
+                select(CustodyEpisode)
+                .where(CustodyEpisode.youth_id == youth_id)
+                .order_by(CustodyEpisode.custody_start_at)
+            )
+            .scalars()
+            .all()
+        )
+        document["episodes"] = [
+            {
+                "id": e.id,
+                "custody_start": _iso(e.custody_start_at),
+                "released_at": _iso(e.released_at),
+                "release_type": e.release_type,
+                "housing_unit": e.housing_unit,
+            }
+            for e in episodes
+        ]
+        screenings = (
+            session.execute(
+                select(Screening)
+                .where(Screening.youth_id == youth_id)
+                .order_by(Screening.completed_at)
+            )
+            .scalars()
+            .all()
+        )
+        document["screenings"] = [
+            {
+                "id": s.id,
+                "instrument_id": s.instrument_id,
+                "instrument_version": s.instrument_version,
+                "result_level": s.result_level,
+                "completed_at": _iso(s.completed_at),
+            }
+            for s in screenings
+        ]
+        referrals = (
+            session.execute(
+                select(Referral).where(Referral.youth_id == youth_id).order_by(Referral.id)
+            )
+            .scalars()
+            .all()
+        )
+        document["referrals"] = [
+            {"id": r.id, "type": r.referral_type, "status": r.status, "due_at": _iso(r.due_at)}
+            for r in referrals
+        ]
+        restrictions = (
+            session.execute(
+                select(ContactRestriction)
+                .where(ContactRestriction.youth_id == youth_id)
+                .order_by(ContactRestriction.id)
+            )
+            .scalars()
+            .all()
+        )
+        document["restrictions"] = [
+            {
+                "id": r.id,
+                "channels": r.channels,
+                "starts_on": _iso(r.starts_on),
+                "ends_on": _iso(r.ends_on),
+            }
+            for r in restrictions
+        ]
+        hearings = (
+            session.execute(
+                select(Hearing)
+                .join(CourtCase, CourtCase.id == Hearing.case_id)
+                .where(CourtCase.youth_id == youth_id)
+                .order_by(Hearing.scheduled_at)
+            )
+            .scalars()
+            .all()
+        )
+        document["hearings"] = [
+            {
+                "id": h.id,
+                "type": h.hearing_type,
+                "scheduled_at": _iso(h.scheduled_at),
+                "outcome": h.outcome,
+            }
+            for h in hearings
+        ]
+        steps = (
+            session.execute(
+                select(ChecklistStep)
+                .where(ChecklistStep.youth_id == youth_id)
+                .order_by(ChecklistStep.due_at)
+            )
+            .scalars()
+            .all()
+        )
+        document["checklist"] = [
+            {"id": c.id, "step": c.step, "due_at": _iso(c.due_at), "done_at": _iso(c.done_at)}
+            for c in steps
+        ]
+    document["deadlines"] = []
+    return document

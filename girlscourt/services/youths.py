@@ -1,0 +1,248 @@
+"""The youth registry: register, edit, find and view a youth, each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from girlscourt.db.models import Youth, YouthAlias
+from girlscourt.domain.names import initials, tokens
+from girlscourt.domain.permissions import Action
+from girlscourt.domain.youth_rules import YouthInput, age_on, validate_youth
+from girlscourt.errors import ConflictError, NotFound
+from girlscourt.services import youth_search
+from girlscourt.services.core import Actor, Core
+from girlscourt.services.youth_search import Candidate, SearchQuery
+
+SEARCH_LIMIT = 200
+DUPLICATE_THRESHOLD = 80.0
+_INPUT_FIELDS = [f.name for f in fields(YouthInput) if f.name != "aliases"]
+
+
+@dataclass(frozen=True)
+class YouthSummary:
+    """A search-result row."""
+
+    id: int
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str | None
+    dob: dt.date
+    aliases: tuple[str, ...]
+    score: float
+
+    @property
+    def display_name(self) -> str:
+        """``Last, First`` with the preferred name in quotes when it differs."""
+        name = f"{self.legal_last_name}, {self.legal_first_name}"
+        if self.preferred_name and self.preferred_name != self.legal_first_name:
+            name += f" “{self.preferred_name}”"
+        return name
+
+
+@dataclass(frozen=True)
+class YouthRecord:
+    """A youth's demographic record, with the version an edit must name."""
+
+    id: int
+    version: int
+    data: YouthInput
+    initials: str
+    age: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    def summary(self) -> YouthSummary:
+        """This record as a result row."""
+        d = self.data
+        return YouthSummary(
+            self.id,
+            d.legal_first_name,
+            d.legal_last_name,
+            d.preferred_name,
+            d.dob,
+            d.aliases,
+            100.0,
+        )
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """Ranked results; ``truncated`` says more matched than were returned."""
+
+    rows: tuple[YouthSummary, ...]
+    truncated: bool
+
+
+def _to_record(youth: Youth, aliases: list[str], today: dt.date) -> YouthRecord:
+    data = YouthInput(
+        **{name: getattr(youth, name) for name in _INPUT_FIELDS}, aliases=tuple(aliases)
+    )
+    return YouthRecord(
+        id=youth.id,
+        version=youth.version,
+        data=data,
+        initials=initials(youth.legal_first_name, youth.legal_last_name, youth.initials_override),
+        age=age_on(youth.dob, today),
+        created_at=youth.created_at,
+        updated_at=youth.updated_at,
+    )
+
+
+def _aliases(session: Session, youth_id: int) -> list[str]:
+    return list(
+        session.execute(
+            select(YouthAlias.alias).where(YouthAlias.youth_id == youth_id).order_by(YouthAlias.id)
+        ).scalars()
+    )
+
+
+def register_youth(core: Core, actor: Actor, data: YouthInput) -> YouthRecord:
+    """Add a youth to the registry (callers show possible duplicates first)."""
+    core.require(actor, Action.YOUTH_CREATE)
+    clean = validate_youth(data, core.today(), core.settings.youth_age_limits)
+    with core.write() as session:
+        youth = Youth(**{name: getattr(clean, name) for name in _INPUT_FIELDS})
+        session.add(youth)
+        session.flush()
+        session.add_all(YouthAlias(youth_id=youth.id, alias=a) for a in clean.aliases)
+        youth_search.reindex(session, youth, clean.aliases)
+        core.audit(session, actor, "youth.create", record_kind="youth", record_id=youth.id)
+        session.flush()
+        return _to_record(youth, list(clean.aliases), core.today())
+
+
+def update_youth(
+    core: Core, actor: Actor, youth_id: int, expected_version: int, data: YouthInput
+) -> YouthRecord:
+    """Save edits made to ``expected_version``; a newer saved version raises ConflictError."""
+    core.require(actor, Action.YOUTH_EDIT, record_kind="youth", record_id=youth_id)
+    clean = validate_youth(data, core.today(), core.settings.youth_age_limits)
+    with core.write() as session:
+        youth = session.get(Youth, youth_id)
+        if youth is None:
+            raise NotFound(f"youth {youth_id}: no such youth")
+        if youth.version != expected_version:
+            core.audit(
+                session,
+                actor,
+                "youth.edit",
+                record_kind="youth",
+                record_id=youth_id,
+                outcome="conflict",
+            )
+            session.commit()
+            raise ConflictError(
+                f"youth {youth_id}: someone else saved this record (version {youth.version}) "
+                f"after you opened it (version {expected_version}); nothing was overwritten",
+                current_version=youth.version,
+            )
+        for name in _INPUT_FIELDS:
+            setattr(youth, name, getattr(clean, name))
+        old = (
+            session.execute(select(YouthAlias).where(YouthAlias.youth_id == youth_id))
+            .scalars()
+            .all()
+        )
+        if [a.alias for a in old] != list(clean.aliases):
+            for alias in old:
+                session.delete(alias)
+            session.add_all(YouthAlias(youth_id=youth_id, alias=a) for a in clean.aliases)
+        youth.updated_at = core.now()  # always bump the version, even for an alias-only edit
+        youth_search.reindex(session, youth, clean.aliases)
+        core.audit(session, actor, "youth.edit", record_kind="youth", record_id=youth_id)
+        session.flush()
+        return _to_record(youth, list(clean.aliases), core.today())
+
+
+def get_youth(core: Core, actor: Actor, youth_id: int) -> YouthRecord:
+    """Open a youth's record; every view is audited."""
+    core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
+    with core.write() as session:
+        youth = session.get(Youth, youth_id)
+        if youth is None:
+            raise NotFound(f"youth {youth_id}: no such youth")
+        core.audit(session, actor, "youth.view", record_kind="youth", record_id=youth_id)
+        return _to_record(youth, _aliases(session, youth_id), core.today())
+
+
+def _summaries(query: SearchQuery, candidates: list[Candidate]) -> list[YouthSummary]:
+    rows = [
+        YouthSummary(
+            c.id,
+            c.legal_first_name,
+            c.legal_last_name,
+            c.preferred_name,
+            c.dob,
+            c.aliases,
+            youth_search.rank(query, c),
+        )
+        for c in candidates
+    ]
+    rows.sort(
+        key=lambda r: (-r.score, r.legal_last_name.casefold(), r.legal_first_name.casefold(), r.id)
+    )
+    return rows
+
+
+def find_youths(core: Core, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> SearchPage:
+    """As-you-type search; an empty query returns nothing (use ``list_youths`` to browse)."""
+    core.require(actor, Action.YOUTH_SEARCH)
+    query = youth_search.parse_query(text or "")
+    if query.empty:
+        return SearchPage((), False)
+    with core.read() as session:
+        ids = list(session.execute(youth_search.candidate_ids_query(query)).scalars())
+        rows = _summaries(query, youth_search.load_candidates(session, ids))
+    truncated = len(ids) >= youth_search.CANDIDATE_LIMIT or len(rows) > limit
+    return SearchPage(tuple(rows[:limit]), truncated)
+
+
+def list_youths(core: Core, actor: Actor, offset: int, limit: int) -> tuple[YouthSummary, ...]:
+    """A page of the whole registry in name order (for browsing with a lazy list)."""
+    core.require(actor, Action.YOUTH_SEARCH)
+    with core.read() as session:
+        ids = list(
+            session.execute(
+                select(Youth.id)
+                .order_by(Youth.legal_last_name, Youth.legal_first_name, Youth.id)
+                .offset(offset)
+                .limit(limit)
+            ).scalars()
+        )
+        by_id = {c.id: c for c in youth_search.load_candidates(session, ids)}
+    empty = SearchQuery((), ())
+    return tuple(_summaries(empty, [by_id[i]])[0] for i in ids)
+
+
+def count_youths(core: Core, actor: Actor) -> int:
+    """How many youths the registry holds."""
+    core.require(actor, Action.YOUTH_SEARCH)
+    with core.read() as session:
+        return int(session.execute(select(func.count(Youth.id))).scalar_one())
+
+
+def possible_duplicates(core: Core, actor: Actor, data: YouthInput) -> tuple[YouthSummary, ...]:
+    """Youths who may already be this one: similar names in either order, aliases, same DOB."""
+    core.require(actor, Action.YOUTH_SEARCH)
+    full = SearchQuery(tuple(tokens(f"{data.legal_first_name} {data.legal_last_name}")), ())
+    if not full.name_tokens:
+        return ()
+    queries = [full, SearchQuery((), (data.dob,))]
+    if data.preferred_name:
+        queries.append(
+            SearchQuery(tuple(tokens(f"{data.preferred_name} {data.legal_last_name}")), ())
+        )
+    queries += [SearchQuery(tuple(tokens(a)), ()) for a in data.aliases if tokens(a)]
+    with core.read() as session:
+        ids: set[int] = set()
+        for query in queries:
+            ids.update(session.execute(youth_search.candidate_ids_query(query, 200)).scalars())
+        ranked = _summaries(full, youth_search.load_candidates(session, sorted(ids)))
+    found = [
+        r for r in ranked if r.score >= DUPLICATE_THRESHOLD or (r.dob == data.dob and r.score >= 60)
+    ]
+    return tuple(sorted(found, key=lambda r: (r.dob != data.dob, -r.score)))
