@@ -140,8 +140,6 @@ def update_youth(
                 f"after you opened it (version {expected_version}); nothing was overwritten",
                 current_version=youth.version,
             )
-        for name in _INPUT_FIELDS:
-            setattr(youth, name, getattr(clean, name))
         old = (
             session.execute(select(YouthAlias).where(YouthAlias.youth_id == youth_id))
             .scalars()
@@ -151,6 +149,8 @@ def update_youth(
             for alias in old:
                 session.delete(alias)
             session.add_all(YouthAlias(youth_id=youth_id, alias=a) for a in clean.aliases)
+        for name in _INPUT_FIELDS:
+            setattr(youth, name, getattr(clean, name))
         youth.updated_at = core.now()  # always bump the version, even for an alias-only edit
         youth_search.reindex(session, youth, clean.aliases)
         core.audit(session, actor, "youth.edit", record_kind="youth", record_id=youth_id)
