@@ -1,0 +1,78 @@
+"""``girlscourt db``: schema upgrades, status, and saving the server password."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from girlscourt.cli.context import open_core, read_password
+
+
+def register(sub: Any) -> None:
+    """Add ``db upgrade``, ``db status`` and ``db set-password``."""
+    db = sub.add_parser("db", help="database schema and connection").add_subparsers(
+        dest="db_command", metavar="ACTION", required=True
+    )
+    db.add_parser("upgrade", help="create or upgrade the schema (idempotent)").set_defaults(
+        handler=db_upgrade
+    )
+    db.add_parser("status", help="schema revision").set_defaults(handler=db_status)
+    setpw = db.add_parser("set-password", help="save the PostgreSQL password in the OS keyring")
+    setpw.set_defaults(handler=db_set_password)
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    from girlscourt.db import migrate
+    from girlscourt.db.session import unavailable
+
+    core = open_core(args, require_schema=False)
+    try:
+        before = migrate.status(core.db.engine).current
+        after = migrate.upgrade(core.db.engine)
+    except Exception as error:
+        from girlscourt.errors import GirlsCourtError
+
+        if isinstance(error, GirlsCourtError):
+            raise
+        raise unavailable(core.db.target, error) from error
+    if before == after.current:
+        print(f"database is up to date (schema {after.current})")
+    else:
+        print(f"database upgraded from {before or 'empty'} to {after.current}")
+    return 0
+
+
+def db_status(args: argparse.Namespace) -> int:
+    from girlscourt.db import migrate
+    from girlscourt.db.session import unavailable
+
+    core = open_core(args, require_schema=False)
+    try:
+        state = migrate.status(core.db.engine)
+    except Exception as error:
+        raise unavailable(core.db.target, error) from error
+    print(f"database: {core.db.target.display}")
+    print(f"schema: {state.current or 'empty'} (this version: {state.head})")
+    print("status: up to date" if state.up_to_date else "status: needs 'girlscourt db upgrade'")
+    return 0 if state.up_to_date else 3
+
+
+def db_set_password(args: argparse.Namespace) -> int:
+    from girlscourt import credentials
+    from girlscourt.config import load_settings
+    from girlscourt.db.engine import parse_database_url
+    from girlscourt.errors import ConfigurationError
+
+    url_text = args.database or load_settings()["database_url"]
+    target = parse_database_url(url_text or "", source="--database")
+    if target.dialect != "postgresql":
+        raise ConfigurationError("--database: only a PostgreSQL URL has a password to save")
+    url = target.url
+    account = credentials.account_key(
+        url.username or "", url.host or "", url.port, url.database or ""
+    )
+    password = read_password(stdin_free=True, label=f"Password for {account}")
+    if not credentials.set_password(account, password):
+        raise ConfigurationError("keyring: no secure keyring is available; nothing was saved")
+    print(f"saved the password for {account} in the OS keyring")
+    return 0

@@ -1,0 +1,32 @@
+"""``girlscourt demo``: deterministic synthetic data."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from girlscourt.cli.context import open_core, sign_in
+
+
+def register(sub: Any) -> None:
+    """Add ``demo seed``."""
+    demo = sub.add_parser("demo", help="synthetic demo data").add_subparsers(
+        dest="demo_command", metavar="ACTION", required=True
+    )
+    seed = demo.add_parser("seed", help="add deterministic, clearly fictional records")
+    seed.add_argument("--youths", type=int, default=200)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.set_defaults(handler=demo_seed)
+
+
+def demo_seed(args: argparse.Namespace) -> int:
+    from girlscourt.errors import ValidationError
+    from girlscourt.services import demo
+
+    if not 0 <= args.youths <= 1_000_000:
+        raise ValidationError("--youths", "must be between 0 and 1,000,000")
+    core = open_core(args)
+    actor = sign_in(core, args)
+    report = demo.seed_youths(core, actor, args.youths, args.seed)
+    print(f"added {report.youths} synthetic youths ({report.aliases} aliases)")
+    return 0

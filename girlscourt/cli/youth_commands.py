@@ -1,0 +1,83 @@
+"""``girlscourt youth``: the registry."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from girlscourt.cli.context import open_core, sign_in
+from girlscourt.cli.output import print_json
+
+
+def register(sub: Any) -> None:
+    """Add ``youth add``, ``youth find`` and ``youth show``."""
+    youth = sub.add_parser("youth", help="the youth registry").add_subparsers(
+        dest="youth_command", metavar="ACTION", required=True
+    )
+    yadd = youth.add_parser("add", help="register a youth from JSON; prints the new id")
+    yadd.add_argument("--json", required=True, metavar="FILE|-")
+    yadd.set_defaults(handler=youth_add)
+    find = youth.add_parser("find", help="search by name, alias or date of birth")
+    find.add_argument("text")
+    find.add_argument("--json", action="store_true")
+    find.set_defaults(handler=youth_find)
+    show = youth.add_parser("show", help="a youth's record")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=youth_show)
+
+
+def youth_add(args: argparse.Namespace) -> int:
+    from girlscourt.interchange import read_json, youth_from_json
+    from girlscourt.services import youths
+
+    data = youth_from_json(read_json(args.json))
+    core = open_core(args)
+    actor = sign_in(core, args, stdin_free=args.json != "-")
+    record = youths.register_youth(core, actor, data)
+    print(record.id)
+    return 0
+
+
+def youth_find(args: argparse.Namespace) -> int:
+    from girlscourt.services import youths
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    page = youths.find_youths(core, actor, args.text)
+    if args.json:
+        rows = [
+            {
+                "id": r.id,
+                "legal_first_name": r.legal_first_name,
+                "legal_last_name": r.legal_last_name,
+                "preferred_name": r.preferred_name,
+                "aliases": list(r.aliases),
+                "dob": r.dob.isoformat(),
+                "score": r.score,
+            }
+            for r in page.rows
+        ]
+        print_json({"results": rows, "truncated": page.truncated})
+        return 0
+    for r in page.rows:
+        aliases = f"  aka {', '.join(r.aliases)}" if r.aliases else ""
+        print(f"{r.id}\t{r.display_name}\t{r.dob.isoformat()}{aliases}")
+    if not page.rows:
+        print("no youth matches", file=sys.stderr)
+    return 0
+
+
+def youth_show(args: argparse.Namespace) -> int:
+    from girlscourt.services import record_view
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    document = record_view.youth_document(core, actor, args.id)
+    if args.json:
+        print_json(document)
+    else:
+        for key, value in document.items():
+            print(f"{key}: {value}")
+    return 0
