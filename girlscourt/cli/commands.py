@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from girlscourt.cli import db_commands, demo_commands, user_commands, youth_commands
+from girlscourt.cli import (
+    audit_commands,
+    db_commands,
+    demo_commands,
+    user_commands,
+    youth_commands,
+)
 
-GROUPS = [db_commands, user_commands, demo_commands, youth_commands]
+GROUPS = [db_commands, user_commands, demo_commands, youth_commands, audit_commands]
 
 
 def register(sub: Any) -> None:
