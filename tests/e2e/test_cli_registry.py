@@ -175,5 +175,5 @@ def test_sqlite_on_network_share_refused(monkeypatch: pytest.MonkeyPatch, tmp_pa
     from girlscourt.errors import ConfigurationError
 
     monkeypatch.setattr(engine, "_mount_fstype", lambda path: "cifs")
-    with pytest.raises(ConfigurationError, match="network share.*PostgreSQL"):
+    with pytest.raises(ConfigurationError, match=r"network share.*PostgreSQL"):
         engine.check_sqlite_path(engine.parse_database_url(f"sqlite:///{tmp_path}/x.db"))
