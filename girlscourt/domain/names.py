@@ -8,6 +8,7 @@ Search works on a folded form: no accents, no case, no apostrophes, tokens in an
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -63,8 +64,12 @@ def clean_text(
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Accent-, case- and apostrophe-insensitive form used for matching, never for display."""
+    """Accent-, case- and apostrophe-insensitive form used for matching, never for display.
+
+    Cached: search ranks hundreds of names per keystroke and names repeat.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     for mark in _APOSTROPHES:

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 from sqlalchemy import Select, and_, delete, or_, select
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from girlscourt.db.models import Youth, YouthAlias, YouthNameKey
 from girlscourt.domain.names import fold, phonetic_key, tokens
 
-CANDIDATE_LIMIT = 400
+CANDIDATE_LIMIT = 200  # the most a result list shows; ranking more costs time, not answers
 _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), ("m", "d", "y")),
@@ -121,9 +122,8 @@ def candidate_ids_query(query: SearchQuery, limit: int = CANDIDATE_LIMIT) -> Sel
     return statement.limit(limit)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A matched youth's names, enough to rank and to show a result row."""
+class Candidate(NamedTuple):
+    """A matched youth's names, enough to rank and to show a result row (a tuple: cheap to make)."""
 
     id: int
     legal_first_name: str
@@ -134,39 +134,55 @@ class Candidate:
     aliases: tuple[str, ...]
 
 
+_CANDIDATE_COLUMNS = (
+    Youth.id,
+    Youth.legal_first_name,
+    Youth.legal_middle_name,
+    Youth.legal_last_name,
+    Youth.preferred_name,
+    Youth.dob,
+    YouthAlias.alias,
+)
+
+
+def _rows_to_candidates(rows: Iterable[Any]) -> list[Candidate]:
+    """Fold youth ⟕ alias rows (ordered by youth) into one candidate per youth."""
+    found: dict[int, tuple[Any, list[str]]] = {}
+    for row in rows:
+        entry = found.get(row[0])
+        if entry is None:
+            entry = found[row[0]] = (row, [])
+        if row[6] is not None:
+            entry[1].append(row[6])
+    return [
+        Candidate(row[0], row[1], row[2], row[3], row[4], row[5], tuple(aliases))
+        for row, aliases in found.values()
+    ]
+
+
+def query_candidates(session: Session, query: SearchQuery) -> list[Candidate]:
+    """One statement: the matching ids joined to their youths and aliases."""
+    ids = candidate_ids_query(query).subquery()
+    statement = (
+        select(*_CANDIDATE_COLUMNS)
+        .join_from(ids, Youth, Youth.id == ids.c[0])
+        .outerjoin(YouthAlias, YouthAlias.youth_id == Youth.id)
+        .order_by(Youth.id, YouthAlias.id)
+    )
+    return _rows_to_candidates(session.execute(statement))
+
+
 def load_candidates(session: Session, ids: Sequence[int]) -> list[Candidate]:
-    """Two statements for any number of ids: the youths, then all their aliases."""
+    """Candidates for known ids, in one statement (youths joined to their aliases)."""
     if not ids:
         return []
-    youths = session.execute(
-        select(
-            Youth.id,
-            Youth.legal_first_name,
-            Youth.legal_middle_name,
-            Youth.legal_last_name,
-            Youth.preferred_name,
-            Youth.dob,
-        ).where(Youth.id.in_(ids))
-    ).all()
-    aliases: dict[int, list[str]] = {}
-    for youth_id, alias in session.execute(
-        select(YouthAlias.youth_id, YouthAlias.alias)
-        .where(YouthAlias.youth_id.in_(ids))
-        .order_by(YouthAlias.id)
-    ):
-        aliases.setdefault(youth_id, []).append(alias)
-    return [
-        Candidate(
-            y.id,
-            y.legal_first_name,
-            y.legal_middle_name,
-            y.legal_last_name,
-            y.preferred_name,
-            y.dob,
-            tuple(aliases.get(y.id, ())),
-        )
-        for y in youths
-    ]
+    statement = (
+        select(*_CANDIDATE_COLUMNS)
+        .outerjoin(YouthAlias, YouthAlias.youth_id == Youth.id)
+        .where(Youth.id.in_(ids))
+        .order_by(Youth.id, YouthAlias.id)
+    )
+    return _rows_to_candidates(session.execute(statement))
 
 
 def rank(query: SearchQuery, candidate: Candidate) -> float:

@@ -195,9 +195,9 @@ def find_youths(core: Core, actor: Actor, text: str, limit: int = SEARCH_LIMIT) 
     if query.empty:
         return SearchPage((), False)
     with core.read() as session:
-        ids = list(session.execute(youth_search.candidate_ids_query(query)).scalars())
-        rows = _summaries(query, youth_search.load_candidates(session, ids))
-    truncated = len(ids) >= youth_search.CANDIDATE_LIMIT or len(rows) > limit
+        candidates = youth_search.query_candidates(session, query)
+        rows = _summaries(query, candidates)
+    truncated = len(candidates) >= youth_search.CANDIDATE_LIMIT or len(rows) > limit
     return SearchPage(tuple(rows[:limit]), truncated)
 
 
