@@ -9,9 +9,9 @@ from pathlib import Path
 def resources_dir() -> Path:
     """The ``resources/`` folder: inside the package when installed, beside it in a checkout."""
     frozen = getattr(sys, "_MEIPASS", None)
-    candidates = [Path(__file__).resolve().parent / "resources"]
+    candidates = [Path(__file__).resolve().parent / "_resources"]
     if frozen:
-        candidates.insert(0, Path(frozen) / "girlscourt" / "resources")
+        candidates.insert(0, Path(frozen) / "girlscourt" / "_resources")
     candidates.append(Path(__file__).resolve().parent.parent / "resources")
     for candidate in candidates:
         if (candidate / "schemas").is_dir():
