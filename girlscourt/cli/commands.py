@@ -8,11 +8,19 @@ from girlscourt.cli import (
     audit_commands,
     db_commands,
     demo_commands,
+    intake_commands,
     user_commands,
     youth_commands,
 )
 
-GROUPS = [db_commands, user_commands, demo_commands, youth_commands, audit_commands]
+GROUPS = [
+    db_commands,
+    user_commands,
+    demo_commands,
+    youth_commands,
+    audit_commands,
+    intake_commands,
+]
 
 
 def register(sub: Any) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import select
 
 from girlscourt.db.models import (
-    ChecklistStep,
     ContactRestriction,
     CourtCase,
     CustodyEpisode,
@@ -16,7 +15,10 @@ from girlscourt.db.models import (
     Screening,
 )
 from girlscourt.interchange import youth_to_json
+from girlscourt.services import protocol_checklist
 from girlscourt.services.core import Actor, Core
+from girlscourt.services.court_calendar import calendar_in
+from girlscourt.services.custody_clocks import clocks_for
 from girlscourt.services.youths import get_youth
 
 
@@ -117,18 +119,29 @@ def youth_document(core: Core, actor: Actor, youth_id: int) -> dict[str, Any]:
             }
             for h in hearings
         ]
-        steps = (
-            session.execute(
-                select(ChecklistStep)
-                .where(ChecklistStep.youth_id == youth_id)
-                .order_by(ChecklistStep.due_at)
-            )
-            .scalars()
-            .all()
-        )
+        now = core.now()
         document["checklist"] = [
-            {"id": c.id, "step": c.step, "due_at": _iso(c.due_at), "done_at": _iso(c.done_at)}
-            for c in steps
+            {
+                "id": c.id,
+                "step": c.step,
+                "label": c.label,
+                "due_at": _iso(c.due_at),
+                "done_at": _iso(c.done_at),
+                "state": c.state(now),
+            }
+            for c in protocol_checklist.steps_for_youth(session, youth_id)
         ]
-    document["deadlines"] = []
+        calendar = calendar_in(session, core.today())
+        clocks = clocks_for(session, episodes, calendar, now, core.settings.timezone)
+        document["deadlines"] = [
+            {
+                "episode_id": episode_id,
+                "rule": d.rule,
+                "citation": d.citation,
+                "due": d.due.astimezone(core.settings.timezone).isoformat(),
+                "state": d.state,
+            }
+            for episode_id, clock in clocks.items()
+            for d in clock.deadlines
+        ]
     return document

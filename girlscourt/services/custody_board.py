@@ -1,0 +1,92 @@
+"""The in-custody board: every detained youth, nearest deadline first, overdue steps shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from girlscourt.db.models import AuditEvent, ChecklistStep, CustodyEpisode, Youth
+from girlscourt.domain.deadlines import Deadline, hours_left
+from girlscourt.domain.names import initials
+from girlscourt.domain.permissions import Action
+from girlscourt.services.core import Actor, Core
+from girlscourt.services.court_calendar import calendar_in
+from girlscourt.services.custody_clocks import clocks_for
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One youth in custody."""
+
+    episode_id: int
+    youth_id: int
+    initials: str
+    display_name: str
+    housing_unit: str | None
+    custody_start_at: dt.datetime
+    nearest: Deadline | None
+    hours_left: float | None
+    deadlines: tuple[Deadline, ...]
+    overdue_steps: int
+
+
+def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
+    """Everyone in custody now, sorted by the deadline due first (breached ones on top)."""
+    core.require(actor, Action.YOUTH_SEARCH)
+    now = core.now()
+    with core.read() as session:
+        rows = session.execute(
+            select(
+                CustodyEpisode,
+                Youth.legal_first_name,
+                Youth.legal_last_name,
+                Youth.preferred_name,
+                Youth.initials_override,
+            )
+            .join(Youth, Youth.id == CustodyEpisode.youth_id)
+            .where(CustodyEpisode.released_at.is_(None))
+        ).all()
+        episodes = [r[0] for r in rows]
+        calendar = calendar_in(session, core.today())
+        clocks = clocks_for(session, episodes, calendar, now, core.settings.timezone)
+        overdue = dict(
+            session.execute(
+                select(ChecklistStep.youth_id, func.count(ChecklistStep.id))
+                .where(ChecklistStep.done_at.is_(None), ChecklistStep.due_at < now)
+                .group_by(ChecklistStep.youth_id)
+            ).all()
+        )
+    board = []
+    for episode, first, last, preferred, override in rows:
+        clock = clocks[episode.id]
+        nearest = clock.nearest_open()
+        shown = f"{last}, {preferred or first}"
+        board.append(
+            BoardRow(
+                episode.id,
+                episode.youth_id,
+                initials(first, last, override),
+                shown,
+                episode.housing_unit,
+                episode.custody_start_at,
+                nearest,
+                hours_left(nearest, now) if nearest else None,
+                clock.deadlines,
+                int(overdue.get(episode.youth_id, 0)),
+            )
+        )
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    board.sort(key=lambda r: (r.nearest.due if r.nearest else far, r.display_name))
+    return tuple(board)
+
+
+def change_token(core: Core) -> int:
+    """Changes whenever any workstation writes (every write appends an audit event).
+
+    Open views poll this cheaply (an index-only max) to refresh themselves: PostgreSQL and
+    SQLite alike, with no listener thread to keep alive.
+    """
+    with core.read() as session:
+        return int(session.execute(select(func.coalesce(func.max(AuditEvent.id), 0))).scalar_one())
