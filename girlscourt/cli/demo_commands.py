@@ -27,6 +27,9 @@ def demo_seed(args: argparse.Namespace) -> int:
         raise ValidationError("--youths", "must be between 0 and 1,000,000")
     core = open_core(args)
     actor = sign_in(core, args)
-    report = demo.seed_youths(core, actor, args.youths, args.seed)
-    print(f"added {report.youths} synthetic youths ({report.aliases} aliases)")
+    report = demo.seed_demo(core, actor, args.youths, args.seed)
+    print(
+        f"added {report.youths} synthetic youths ({report.aliases} aliases), "
+        f"{report.intakes} intakes"
+    )
     return 0

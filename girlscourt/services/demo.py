@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -29,6 +29,8 @@ class SeedReport:
 
     youths: int
     aliases: int
+    first_id: int = 0
+    intakes: int = 0
 
 
 def _names() -> dict[str, Any]:
@@ -100,12 +102,14 @@ def seed_youths(core: Core, actor: Actor, count: int, seed: int) -> SeedReport:
     rows = synthetic_youths(count, seed, core.today())
     now = core.now()
     alias_total = 0
+    first_new = 0
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         with core.write() as session:
             first_id = (
                 int(session.execute(select(func.coalesce(func.max(Youth.id), 0))).scalar_one()) + 1
             )
+            first_new = first_new or first_id
             youth_rows, alias_rows, key_rows = [], [], []
             for offset, row in enumerate(batch):
                 youth_id = first_id + offset
@@ -130,4 +134,15 @@ def seed_youths(core: Core, actor: Actor, count: int, seed: int) -> SeedReport:
             alias_total += len(alias_rows)
             if start + BATCH >= len(rows):
                 core.audit(session, actor, "demo.seed", detail=f"youths={count} seed={seed}")
-    return SeedReport(len(rows), alias_total)
+    return SeedReport(len(rows), alias_total, first_new)
+
+
+def seed_demo(core: Core, actor: Actor, youths: int, seed: int) -> SeedReport:
+    """The whole demo: youths, then intakes (screenings, decisions, checklists) for some of them."""
+    from girlscourt.services.demo_intake import seed_intakes
+
+    report = seed_youths(core, actor, youths, seed)
+    rng = random.Random(seed)
+    new_ids = list(range(report.first_id, report.first_id + report.youths)) if report.youths else []
+    intakes = seed_intakes(core, actor, rng, new_ids[:2000])
+    return replace(report, intakes=intakes)
