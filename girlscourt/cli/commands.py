@@ -9,6 +9,7 @@ from girlscourt.cli import (
     db_commands,
     demo_commands,
     intake_commands,
+    referral_commands,
     user_commands,
     youth_commands,
 )
@@ -20,6 +21,7 @@ GROUPS = [
     youth_commands,
     audit_commands,
     intake_commands,
+    referral_commands,
 ]
 
 
