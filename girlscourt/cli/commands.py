@@ -6,6 +6,7 @@ from typing import Any
 
 from girlscourt.cli import (
     audit_commands,
+    court_commands,
     db_commands,
     demo_commands,
     intake_commands,
@@ -22,6 +23,7 @@ GROUPS = [
     audit_commands,
     intake_commands,
     referral_commands,
+    court_commands,
 ]
 
 

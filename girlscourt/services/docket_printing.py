@@ -1,0 +1,113 @@
+"""Printing the docket and the transport list: permission, document id and audit, then the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from girlscourt.domain.permissions import Action
+from girlscourt.errors import ValidationError
+from girlscourt.printing.base import DocumentMeta
+from girlscourt.printing.docket import (
+    INITIALS,
+    INTERNAL,
+    PUBLIC,
+    VARIANTS,
+    render_docket,
+    render_public,
+    render_transport,
+)
+from girlscourt.services.core import Actor, Core
+from girlscourt.services.documents import issue_document_id
+from girlscourt.services.hearings import (
+    PublicCalendar,
+    TransportList,
+    load_docket,
+    public_rows,
+    transport_rows,
+)
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    """A rendered PDF and the document id printed on each of its pages."""
+
+    document_id: str
+    pdf: bytes
+    rows: int
+
+
+def print_docket(
+    core: Core,
+    actor: Actor,
+    day: dt.date,
+    department_id: int | None = None,
+    variant: str = INITIALS,
+) -> PrintedDocument:
+    """The day's docket as a PDF: ``initials`` (default), ``internal`` (full names; needs
+    DOCKET_PRINT_INTERNAL) or ``public`` (open hearings only, no names). Sealed petitions never
+    print, whoever asks. Each print is audited with its document id and variant."""
+    if variant not in VARIANTS:
+        raise ValidationError("variant", f"{variant!r} is not one of {', '.join(VARIANTS)}")
+    core.require(actor, Action.DOCKET_VIEW)
+    core.require(actor, Action.PRINT)
+    if variant == INTERNAL:
+        core.require(actor, Action.DOCKET_PRINT_INTERNAL)
+    tz = core.settings.timezone
+    with core.write() as session:
+        found = load_docket(
+            core,
+            session,
+            actor,
+            day,
+            department_id,
+            full_names=variant == INTERNAL,
+            include_sealed=False,
+        )
+        code = found.department.code if found.department else "all"
+        document_id = issue_document_id(
+            core, session, actor, f"docket-{variant} {day.isoformat()} dept={code}"
+        )
+        title = f"Docket {day.isoformat()} · Dept {code} · {variant} copy"
+        meta = DocumentMeta(
+            title=title if variant != PUBLIC else f"Open hearings {day.isoformat()} · Dept {code}",
+            document_id=document_id,
+            printed_by=actor.display_name,
+            printed_at=core.now().astimezone(tz),
+            landscape=True,
+        )
+        if variant == PUBLIC:
+            listed = public_rows(found)
+            pdf = render_public(PublicCalendar(day, found.department, listed), meta)
+            return PrintedDocument(document_id, pdf, len(listed))
+        pdf = render_docket(found, meta, variant)
+        return PrintedDocument(document_id, pdf, len(found.rows))
+
+
+def print_transport_list(
+    core: Core, actor: Actor, day: dt.date, *, full_names: bool = False
+) -> PrintedDocument:
+    """The JJC's in-custody transport list (initials unless ``full_names``, which needs
+    DOCKET_PRINT_INTERNAL); audited with its document id."""
+    core.require(actor, Action.DOCKET_VIEW)
+    core.require(actor, Action.PRINT)
+    if full_names:
+        core.require(actor, Action.DOCKET_PRINT_INTERNAL)
+    variant = INTERNAL if full_names else INITIALS
+    with core.write() as session:
+        found = load_docket(
+            core, session, actor, day, None, full_names=full_names, include_sealed=False
+        )
+        rows = transport_rows(found)
+        document_id = issue_document_id(
+            core, session, actor, f"transport-{variant} {day.isoformat()}"
+        )
+        meta = DocumentMeta(
+            title=f"Transport list {day.isoformat()} · {variant} copy",
+            document_id=document_id,
+            printed_by=actor.display_name,
+            printed_at=core.now().astimezone(core.settings.timezone),
+            landscape=True,
+        )
+        pdf = render_transport(TransportList(day, rows, full_names), meta)
+        return PrintedDocument(document_id, pdf, len(rows))
