@@ -11,6 +11,7 @@ from girlscourt.cli import (
     demo_commands,
     intake_commands,
     referral_commands,
+    restriction_commands,
     user_commands,
     youth_commands,
 )
@@ -24,6 +25,7 @@ GROUPS = [
     intake_commands,
     referral_commands,
     court_commands,
+    restriction_commands,
 ]
 
 

@@ -1,0 +1,85 @@
+"""Printing a housing unit's no-contact list and the desk check log, each under a document id.
+
+The data is read and the document id issued (an audited print) in one short transaction; the PDF
+is laid out after it commits, so a long log never holds the database while it is drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from girlscourt.domain.permissions import Action
+from girlscourt.domain.restriction_rules import check_id
+from girlscourt.errors import ValidationError
+from girlscourt.printing.base import DocumentMeta
+from girlscourt.printing.restriction_list import (
+    LIST_FORM_VERSION,
+    LOG_FORM_VERSION,
+    check_log_pdf,
+    restriction_list_pdf,
+)
+from girlscourt.services.core import Actor, Core
+from girlscourt.services.documents import issue_document_id
+from girlscourt.services.restrictions import check_log_in, unit_list_in
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    """A laid-out PDF and the document id printed on each of its pages."""
+
+    document_id: str
+    pdf: bytes
+    rows: int
+
+
+def _meta(core: Core, actor: Actor, title: str, document_id: str, form: str) -> DocumentMeta:
+    return DocumentMeta(
+        title=title,
+        document_id=document_id,
+        printed_by=f"{actor.display_name} ({actor.username})",
+        printed_at=core.now().astimezone(core.settings.timezone),
+        form_version=form,
+        landscape=True,
+    )
+
+
+def print_unit_list(core: Core, actor: Actor, unit: str) -> PrintedDocument:
+    """The no-contact list of every youth in custody on ``unit`` (youth by initials)."""
+    core.require(actor, Action.RESTRICTION_CHECK)
+    core.require(actor, Action.PRINT)
+    if not unit or not unit.strip():
+        raise ValidationError("unit", "name a housing unit")
+    with core.write() as session:
+        listing = unit_list_in(session, unit, core.today())
+        document_id = issue_document_id(core, session, actor, "restriction_list")
+    meta = _meta(
+        core, actor, f"No-contact list, unit {listing.unit}", document_id, LIST_FORM_VERSION
+    )
+    return PrintedDocument(document_id, restriction_list_pdf(meta, listing), len(listing.rows))
+
+
+def print_check_log(
+    core: Core, actor: Actor, start: dt.date, end: dt.date, *, youth_id: int | None = None
+) -> PrintedDocument:
+    """The check log from ``start`` to ``end`` (county dates, inclusive) as evidence."""
+    core.require(actor, Action.AUDIT_VIEW)
+    core.require(actor, Action.PRINT)
+    if youth_id is not None:
+        check_id("youth_id", youth_id)
+    with core.write() as session:
+        entries = check_log_in(core, session, start, end, youth_id)
+        document_id = issue_document_id(
+            core,
+            session,
+            actor,
+            "check_log",
+            record_kind="youth" if youth_id is not None else None,
+            record_id=youth_id,
+        )
+    scope = "every check" if youth_id is None else f"checks for youth ID {youth_id}"
+    meta = _meta(core, actor, "Check log (evidence)", document_id, LOG_FORM_VERSION)
+    pdf = check_log_pdf(
+        meta, entries, start=start, end=end, zone=core.settings.timezone, scope=scope
+    )
+    return PrintedDocument(document_id, pdf, len(entries))
