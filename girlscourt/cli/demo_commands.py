@@ -30,6 +30,7 @@ def demo_seed(args: argparse.Namespace) -> int:
     report = demo.seed_demo(core, actor, args.youths, args.seed)
     print(
         f"added {report.youths} synthetic youths ({report.aliases} aliases), "
-        f"{report.intakes} intakes"
+        f"{report.intakes} intakes, {report.referrals} referrals, "
+        f"{report.restrictions} restrictions, {report.hearings} hearings"
     )
     return 0

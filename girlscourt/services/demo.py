@@ -31,6 +31,9 @@ class SeedReport:
     aliases: int
     first_id: int = 0
     intakes: int = 0
+    referrals: int = 0
+    restrictions: int = 0
+    hearings: int = 0
 
 
 def _names() -> dict[str, Any]:
@@ -138,11 +141,20 @@ def seed_youths(core: Core, actor: Actor, count: int, seed: int) -> SeedReport:
 
 
 def seed_demo(core: Core, actor: Actor, youths: int, seed: int) -> SeedReport:
-    """The whole demo: youths, then intakes (screenings, decisions, checklists) for some of them."""
+    """The whole demo: youths; intakes with screenings, decisions and checklists; partner agencies
+    and referrals; contact restrictions and desk checks; the Girls Court and its hearings."""
+    from girlscourt.services.demo_court import seed_court
     from girlscourt.services.demo_intake import seed_intakes
+    from girlscourt.services.demo_referrals import seed_referrals
+    from girlscourt.services.demo_restrictions import seed_restrictions
 
     report = seed_youths(core, actor, youths, seed)
     rng = random.Random(seed)
     new_ids = list(range(report.first_id, report.first_id + report.youths)) if report.youths else []
     intakes = seed_intakes(core, actor, rng, new_ids[:2000])
-    return replace(report, intakes=intakes)
+    referrals = seed_referrals(core, actor, rng)
+    restrictions = seed_restrictions(core, actor, rng)
+    hearings = seed_court(core, actor, rng)
+    return replace(
+        report, intakes=intakes, referrals=referrals, restrictions=restrictions, hearings=hearings
+    )
