@@ -3,6 +3,7 @@
 
     python3 dev.py app     open the desktop app on the local (embedded) database
     python3 dev.py test    run every check: lint, types, layer contracts, the whole test suite
+    python3 dev.py slow    the slow scale, fault and packaging tests (CI runs them too)
 
 Either command creates ``.venv`` and installs the project into it on first use, and again
 whenever ``pyproject.toml`` changes. Any further arguments go to the app or to pytest.
@@ -59,8 +60,14 @@ def run_tests(args: list[str]) -> int:
         ("ruff format", [str(PYTHON), "-m", "ruff", "format", "--check", "."]),
         ("mypy (strict, girlscourt/)", [str(PYTHON), "-m", "mypy"]),
         ("layer contracts", [str(BIN / "lint-imports")]),
-        ("core tests, with Qt unimportable", [str(PYTHON), "tests/run_without_qt.py", *args]),
-        ("desktop tests (pytest-qt, offscreen)", [str(PYTHON), "-m", "pytest", "tests/ui", *args]),
+        (
+            "core tests, with Qt unimportable",
+            [str(PYTHON), "tests/run_without_qt.py", "-m", "not slow", *args],
+        ),
+        (
+            "desktop tests (pytest-qt, offscreen)",
+            [str(PYTHON), "-m", "pytest", "tests/ui", "-m", "not slow", *args],
+        ),
     ]
     for name, command in steps:
         _say(name)
@@ -71,14 +78,21 @@ def run_tests(args: list[str]) -> int:
     return 0
 
 
+def run_slow(args: list[str]) -> int:
+    """Only the tests marked slow (scale, faults, the built wheel), on every backend."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    _say("slow tests")
+    return subprocess.call([str(PYTHON), "-m", "pytest", "-m", "slow", *args], cwd=ROOT, env=env)
+
+
 def main() -> int:
-    """Dispatch ``app`` or ``test``."""
-    if len(sys.argv) < 2 or sys.argv[1] not in {"app", "test"}:
+    """Dispatch ``app``, ``test`` or ``slow``."""
+    commands = {"app": run_app, "test": run_tests, "slow": run_slow}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
     ensure_environment()
-    command, rest = sys.argv[1], sys.argv[2:]
-    return run_app(rest) if command == "app" else run_tests(rest)
+    return commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

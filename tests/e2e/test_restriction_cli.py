@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every step is a separate process: minutes on a shared 2-core box
+
 PASSWORD = "correct horse battery staple"
 CLERK_PASSWORD = "clerk at the front counter"
 
