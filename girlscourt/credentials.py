@@ -11,7 +11,10 @@ import keyring
 import keyring.errors
 
 SERVICE = "girlscourt-database"
-_REFUSED_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
+# Third-party ``keyrings.*`` stores are mostly files (keyrings.alt's plaintext and "encrypted"
+# files among them); null and fail store nothing. A chainer is refused if any link is refused,
+# since it may write to whichever link accepts first.
+_REFUSED_MODULES = ("keyrings.", "keyring.backends.null", "keyring.backends.fail")
 
 
 def account_key(user: str, host: str, port: int | None, database: str) -> str:
@@ -19,11 +22,19 @@ def account_key(user: str, host: str, port: int | None, database: str) -> str:
     return f"{user}@{host}:{port or 5432}/{database}"
 
 
+def _backend_usable(backend: object) -> bool:
+    module = type(backend).__module__
+    if any(module == m.rstrip(".") or module.startswith(m) for m in _REFUSED_MODULES):
+        return False
+    links = getattr(backend, "backends", None) if module == "keyring.backends.chainer" else None
+    if links is not None:
+        return bool(links) and all(_backend_usable(b) for b in links)
+    return True
+
+
 def keyring_usable() -> bool:
     """True when the active backend is a real, non-plaintext store."""
-    backend = keyring.get_keyring()
-    module = type(backend).__module__
-    return not any(module.startswith(m) for m in _REFUSED_MODULES)
+    return _backend_usable(keyring.get_keyring())
 
 
 def get_password(account: str) -> str | None:

@@ -1,4 +1,4 @@
-"""``girlscourt audit``: checking the tamper-evident trail."""
+"""``girlscourt audit``: checking the tamper-evident trail against this workstation's anchor."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ def register(sub: Any) -> None:
     audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
     )
-    audit.add_parser("verify", help="recompute the hash chain").set_defaults(handler=audit_verify)
+    audit.add_parser(
+        "verify",
+        help="recompute the hash chain and compare its tail with this workstation's anchor",
+    ).set_defaults(handler=audit_verify)
 
 
 def audit_verify(args: argparse.Namespace) -> int:
@@ -24,7 +27,13 @@ def audit_verify(args: argparse.Namespace) -> int:
     actor = sign_in(core, args)
     report = audit_trail.verify(core, actor)
     if report.ok:
-        print(f"audit chain intact: {report.events} events")
+        anchor = (
+            f"tail matches this workstation's anchor (event {report.anchor_event_id})"
+            if report.anchor_checked
+            else "no anchor on this workstation yet, tail not checked"
+        )
+        print(f"audit chain intact: {report.events} events; {anchor}")
         return 0
-    print(f"girlscourt: audit chain broken at event {report.first_broken_id}: {report.problem}")
+    where = f" at event {report.first_broken_id}" if report.first_broken_id else ""
+    print(f"girlscourt: audit chain broken{where}: {report.problem}")
     return 1

@@ -1,4 +1,4 @@
-"""``girlscourt db``: schema upgrades, status, and saving the server password."""
+"""``girlscourt db``: schema upgrades, status, the app's role, and saving the server password."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from girlscourt.cli.context import open_core, read_password
 
 
 def register(sub: Any) -> None:
-    """Add ``db upgrade``, ``db status`` and ``db set-password``."""
+    """Add ``db upgrade``, ``db status``, ``db grant-app-role`` and ``db set-password``."""
     db = sub.add_parser("db", help="database schema and connection").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
     )
@@ -19,6 +19,13 @@ def register(sub: Any) -> None:
     db.add_parser("status", help="schema revision").set_defaults(handler=db_status)
     setpw = db.add_parser("set-password", help="save the PostgreSQL password in the OS keyring")
     setpw.set_defaults(handler=db_set_password)
+    grant = db.add_parser(
+        "grant-app-role",
+        help="PostgreSQL: let ROLE use the app but never change or remove audit events "
+        "(run as the schema owner, again after each upgrade)",
+    )
+    grant.add_argument("role", metavar="ROLE")
+    grant.set_defaults(handler=db_grant_app_role)
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
@@ -68,6 +75,11 @@ def db_set_password(args: argparse.Namespace) -> int:
     if target.dialect != "postgresql":
         raise ConfigurationError("--database: only a PostgreSQL URL has a password to save")
     url = target.url
+    if url.password:
+        raise ConfigurationError(
+            "--database: leave the password out of the URL; it is asked for and kept only in "
+            "the OS keyring"
+        )
     account = credentials.account_key(
         url.username or "", url.host or "", url.port, url.database or ""
     )
@@ -75,4 +87,16 @@ def db_set_password(args: argparse.Namespace) -> int:
     if not credentials.set_password(account, password):
         raise ConfigurationError("keyring: no secure keyring is available; nothing was saved")
     print(f"saved the password for {account} in the OS keyring")
+    return 0
+
+
+def db_grant_app_role(args: argparse.Namespace) -> int:
+    from girlscourt.services import db_roles
+
+    core = open_core(args)
+    report = db_roles.grant_app_role(core, args.role)
+    print(
+        f"granted {report.role} the app's privileges on schema {report.schema}: "
+        f"{report.data_tables} data tables read/write, audit_event SELECT/INSERT only"
+    )
     return 0

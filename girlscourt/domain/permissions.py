@@ -81,7 +81,8 @@ _CLERK = _LOOKUP | {
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.ADMINISTRATOR: frozenset(Action) - {Action.SEALED_ACCESS},
+    # Sealing and sealed records belong to the custodian alone (WIC 786; least privilege).
+    Role.ADMINISTRATOR: frozenset(Action) - {Action.SEALED_ACCESS, Action.SEAL_PETITION},
     Role.INTAKE_OFFICER: frozenset(_INTAKE),
     Role.SUPERVISOR: frozenset(
         _INTAKE

@@ -2,7 +2,9 @@
 
 Each event's hash covers its fields and the previous hash; writers lock the single chain-head
 row, so concurrent workstations still produce one unbroken line. Times come from the database
-server's clock on PostgreSQL (workstation clocks drift); on SQLite the server is this machine.
+server's clock on PostgreSQL (workstation clocks drift); on SQLite the server is this machine, and
+its real clock is used, never the clock injected into services for tests. The head each commit
+leaves is also recorded outside the database (``audit_anchor``), so a cut-off tail is caught.
 """
 
 from __future__ import annotations
@@ -11,20 +13,24 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from girlscourt.db.base import utcnow
 from girlscourt.db.models import AuditChainHead, AuditEvent
+from girlscourt.services.audit_anchor import Anchor
 
 GENESIS_HASH = "0" * 64
+PENDING_HEAD = "girlscourt.audit_pending_head"  # session.info: (event id, hash) to anchor
+PENDING_BASE = "girlscourt.audit_pending_base"  # session.info: the head the transaction found
 
 
-def _server_now(session: Session, fallback: dt.datetime) -> dt.datetime:
+def _server_now(session: Session) -> dt.datetime:
     if session.get_bind().dialect.name == "postgresql":
         value = session.execute(text("SELECT clock_timestamp()")).scalar_one()
         assert isinstance(value, dt.datetime)
         return value.astimezone(dt.UTC)
-    return fallback
+    return utcnow()
 
 
 def event_hash(prev_hash: str, event: AuditEvent) -> str:
@@ -53,7 +59,6 @@ def append(
     record_id: int | None,
     outcome: str,
     detail: str | None,
-    fallback_now: dt.datetime,
 ) -> AuditEvent:
     """Add one event to the chain inside the caller's transaction."""
     head = session.execute(
@@ -62,8 +67,9 @@ def append(
     if head is None:
         head = AuditChainHead(id=1, last_event_id=0, last_hash=GENESIS_HASH)
         session.add(head)
+    session.info.setdefault(PENDING_BASE, (head.last_event_id, head.last_hash))
     event = AuditEvent(
-        occurred_at=_server_now(session, fallback_now),
+        occurred_at=_server_now(session),
         actor_id=actor_id,
         workstation=workstation[:80],
         action=action,
@@ -79,24 +85,32 @@ def append(
     session.flush()
     head.last_event_id = event.id
     head.last_hash = event.entry_hash
+    session.info[PENDING_HEAD] = (event.id, event.entry_hash)
     return event
 
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The result of walking the chain: fine, or where it first breaks."""
+    """The result of walking the chain: fine, or where it first breaks.
+
+    ``anchor_checked`` says whether this workstation had an anchor to compare the tail with.
+    """
 
     events: int
     ok: bool
     first_broken_id: int | None = None
     problem: str | None = None
+    anchor_checked: bool = False
+    anchor_event_id: int | None = None
 
 
-def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk every event in id order and recompute the hashes."""
+def verify_chain(session: Session, batch: int = 5000, anchor: Anchor | None = None) -> ChainReport:
+    """Walk every event in id order, recompute the hashes, and compare with the anchor if any."""
     prev = GENESIS_HASH
     count = 0
     last_id = 0
+    wanted = {c.event_id for c in anchor.checkpoints} if anchor else set()
+    found: dict[int, str] = {}
     while True:
         rows = (
             session.execute(
@@ -118,10 +132,37 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
                 )
             if event_hash(prev, event) != event.entry_hash:
                 return ChainReport(count, False, event.id, "this event was changed")
+            if event.id in wanted:
+                found[event.id] = event.entry_hash
             prev = event.entry_hash
             last_id = event.id
         session.expunge_all()
     head = session.get(AuditChainHead, 1)
     if head is not None and (head.last_hash != prev or head.last_event_id != last_id):
         return ChainReport(count, False, last_id or None, "events after this one were removed")
-    return ChainReport(count, True)
+    if anchor is None:
+        return ChainReport(count, True)
+    return _compare_with_anchor(session, count, anchor, found)
+
+
+def _compare_with_anchor(
+    session: Session, count: int, anchor: Anchor, found: dict[int, str]
+) -> ChainReport:
+    """The tail check: every head this workstation anchored must still be there, unchanged."""
+    broken = [c for c in anchor.checkpoints if found.get(c.event_id) != c.entry_hash]
+    if not broken:
+        return ChainReport(count, True, anchor_checked=True, anchor_event_id=anchor.head.event_id)
+    first = min(broken, key=lambda c: c.event_id)
+    cut_after = session.execute(
+        select(func.coalesce(func.max(AuditEvent.id), 0)).where(AuditEvent.id < first.event_id)
+    ).scalar_one()
+    how = "was replaced" if first.event_id in found else "is missing"
+    return ChainReport(
+        count,
+        False,
+        first.event_id,
+        f"the trail was cut after event {cut_after}: event {first.event_id}, recorded in this "
+        f"workstation's anchor, {how}",
+        anchor_checked=True,
+        anchor_event_id=anchor.head.event_id,
+    )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from girlscourt.config import Settings, defaults
@@ -15,9 +19,10 @@ from girlscourt.db.engine import workstation_name
 from girlscourt.db.session import Database
 from girlscourt.domain.permissions import Action, Role, allowed
 from girlscourt.errors import PermissionDenied
-from girlscourt.services import audit_log
+from girlscourt.services import audit_anchor, audit_log
 
 Clock = Callable[[], dt.datetime]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,10 +33,11 @@ class Actor:
     username: str
     display_name: str
     role: Role
+    must_change_password: bool = False  # after an admin reset: only change_password is open
 
     def may(self, action: Action) -> bool:
-        """Whether this actor's role allows ``action``."""
-        return allowed(self.role, action)
+        """Whether this actor's role allows ``action`` (nothing while a password change is due)."""
+        return not self.must_change_password and allowed(self.role, action)
 
 
 @dataclass
@@ -42,6 +48,13 @@ class Core:
     settings: Settings = field(default_factory=defaults)
     clock: Clock = utcnow
     workstation: str = field(default_factory=workstation_name)
+    anchor_file: Path | None = None  # None: the data folder, one file per database
+
+    def anchor_path(self) -> Path | None:
+        """Where this workstation records the database's audit chain head (None: in memory)."""
+        if self.anchor_file is None and not audit_anchor.ephemeral(self.db.target):
+            self.anchor_file = audit_anchor.anchor_path(self.db.target)
+        return self.anchor_file
 
     def now(self) -> dt.datetime:
         """The current time in UTC (injectable for tests)."""
@@ -53,9 +66,19 @@ class Core:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction (rows and their audit event commit together)."""
+        """A write transaction (rows and their audit event commit together).
+
+        Once a transaction that appended audit events commits, the new chain head is recorded
+        outside the database (``audit_anchor``); a rolled-back one records nothing.
+        """
         with self.db.session(write=True) as session:
+            session.info[_ANCHOR_KEY] = self._record_anchor
             yield session
+
+    def _record_anchor(self, event_id: int, entry_hash: str, base: tuple[int, str] | None) -> None:
+        path = self.anchor_path()
+        if path is not None:
+            audit_anchor.record_head(path, event_id, entry_hash, self.db.target.display, base)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -84,7 +107,6 @@ class Core:
             record_id=record_id,
             outcome=outcome,
             detail=detail,
-            fallback_now=self.now(),
         )
 
     def require(
@@ -95,16 +117,63 @@ class Core:
         record_kind: str | None = None,
         record_id: int | None = None,
     ) -> None:
-        """Refuse (and audit the refusal in its own transaction) unless the role allows it."""
+        """Refuse (and audit the refusal in its own transaction) unless the role allows it.
+
+        An actor whose password was reset by an administrator is refused everything until they
+        choose a new one (``accounts.change_password``).
+        """
         if actor.may(action):
             return
+        self.refuse(actor, str(action), record_kind=record_kind, record_id=record_id)
+        if actor.must_change_password:
+            raise PermissionDenied(
+                f"{actor.username}: choose a new password before doing anything else"
+            )
+        raise PermissionDenied(f"{actor.username} ({actor.role.value}) may not {action.value}")
+
+    def refuse(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        record_kind: str | None = None,
+        record_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Audit a refusal in a transaction of its own (the refused work never commits)."""
+        if detail is None and actor is not None and actor.must_change_password:
+            detail = "password change required"
         with self.write() as session:
             self.audit(
                 session,
                 actor,
-                str(action),
+                action,
                 record_kind=record_kind,
                 record_id=record_id,
                 outcome="denied",
+                detail=detail,
             )
-        raise PermissionDenied(f"{actor.username} ({actor.role.value}) may not {action.value}")
+
+
+_ANCHOR_KEY = "girlscourt.audit_anchor"
+
+
+@event.listens_for(Session, "after_commit")
+def _anchor_after_commit(session: Session) -> None:
+    """Record the chain head once the events that moved it are durable."""
+    head: Any = session.info.pop(audit_log.PENDING_HEAD, None)
+    base: Any = session.info.pop(audit_log.PENDING_BASE, None)
+    writer = session.info.get(_ANCHOR_KEY)
+    if head is None or writer is None:
+        return
+    try:
+        writer(head[0], head[1], base)
+    except Exception:  # the records are committed; never turn that into an error
+        log.exception("audit anchor not recorded")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    """Events rolled back never happened: nothing to anchor."""
+    session.info.pop(audit_log.PENDING_HEAD, None)
+    session.info.pop(audit_log.PENDING_BASE, None)

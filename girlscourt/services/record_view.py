@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from girlscourt.db.models import (
     ContactRestriction,
     CourtCase,
     CustodyEpisode,
     Hearing,
+    Petition,
     Referral,
     Screening,
 )
+from girlscourt.domain.permissions import Action
 from girlscourt.interchange import youth_to_json
 from girlscourt.services import protocol_checklist
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court_calendar import calendar_in
 from girlscourt.services.custody_clocks import clocks_for
+from girlscourt.services.sealing import visible_petition_filter
 from girlscourt.services.youths import get_youth
 
 
@@ -26,9 +29,15 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def youth_document(core: Core, actor: Actor, youth_id: int) -> dict[str, Any]:
-    """The youth keys plus episodes, screenings, referrals, restrictions, hearings, checklist."""
-    record = get_youth(core, actor, youth_id)  # checks permission and audits the view
+def youth_document(
+    core: Core, actor: Actor, youth_id: int, access_reason: str | None = None
+) -> dict[str, Any]:
+    """The youth keys plus episodes, screenings, referrals, restrictions, hearings, checklist.
+
+    Screenings carry their result level only; item responses come from
+    ``screening_detail.screening_detail`` for roles with ``screening.view_detail``.
+    """
+    record = get_youth(core, actor, youth_id, access_reason)  # checks, audits, hides sealed
     document: dict[str, Any] = {"id": record.id, "version": record.version}
     document |= youth_to_json(record.data)
     document["initials"] = record.initials
@@ -100,16 +109,17 @@ def youth_document(core: Core, actor: Actor, youth_id: int) -> dict[str, Any]:
             }
             for r in restrictions
         ]
-        hearings = (
-            session.execute(
-                select(Hearing)
-                .join(CourtCase, CourtCase.id == Hearing.case_id)
-                .where(CourtCase.youth_id == youth_id)
-                .order_by(Hearing.scheduled_at)
-            )
-            .scalars()
-            .all()
+        hearing_query = (
+            select(Hearing)
+            .join(CourtCase, CourtCase.id == Hearing.case_id)
+            .outerjoin(Petition, Petition.id == Hearing.petition_id)
+            .where(CourtCase.youth_id == youth_id)
         )
+        if not actor.may(Action.SEALED_ACCESS):  # hearings on a sealed petition vanish with it
+            hearing_query = hearing_query.where(
+                or_(Hearing.petition_id.is_(None), visible_petition_filter())
+            )
+        hearings = session.execute(hearing_query.order_by(Hearing.scheduled_at)).scalars().all()
         document["hearings"] = [
             {
                 "id": h.id,

@@ -1,4 +1,10 @@
-"""The youth registry: register, edit, find and view a youth, each audited."""
+"""The youth registry: register, edit, find and view a youth, each audited.
+
+A youth whose every petition is sealed (WIC 786) is hidden from everyone but the sealed-records
+custodian: she is left out of search, lists, counts and duplicate checks, and opening or editing
+her record is refused as NotFound (and audited). The custodian sees her, flagged ``sealed``, and
+must give a reason code to open the record; the reason is audited.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import Youth, YouthAlias
+from girlscourt.domain import sealing_rules
 from girlscourt.domain.names import initials, tokens
 from girlscourt.domain.permissions import Action
 from girlscourt.domain.youth_rules import YouthInput, age_on, validate_youth
-from girlscourt.errors import ConflictError, NotFound
-from girlscourt.services import youth_search
+from girlscourt.errors import ConflictError, NotFound, ValidationError
+from girlscourt.services import sealing, youth_search
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.youth_search import Candidate, SearchQuery
 
@@ -33,6 +40,7 @@ class YouthSummary:
     dob: dt.date
     aliases: tuple[str, ...]
     score: float
+    sealed: bool = False  # only the custodian ever sees a sealed youth
 
     @property
     def display_name(self) -> str:
@@ -121,6 +129,16 @@ def update_youth(
     """Save edits made to ``expected_version``; a newer saved version raises ConflictError."""
     core.require(actor, Action.YOUTH_EDIT, record_kind="youth", record_id=youth_id)
     clean = validate_youth(data, core.today(), core.settings.youth_age_limits)
+    hidden = False
+    with core.write() as session:
+        youth = session.get(Youth, youth_id)
+        if youth is None:
+            raise NotFound(f"youth {youth_id}: no such youth")
+        if not actor.may(Action.SEALED_ACCESS) and sealing.youth_is_sealed(session, youth_id):
+            hidden = True
+    if hidden:
+        core.refuse(actor, "youth.edit", record_kind="youth", record_id=youth_id, detail="sealed")
+        raise NotFound(f"youth {youth_id}: no such youth")
     with core.write() as session:
         youth = session.get(Youth, youth_id)
         if youth is None:
@@ -158,18 +176,41 @@ def update_youth(
         return _to_record(youth, list(clean.aliases), core.today())
 
 
-def get_youth(core: Core, actor: Actor, youth_id: int) -> YouthRecord:
-    """Open a youth's record; every view is audited."""
+def get_youth(
+    core: Core, actor: Actor, youth_id: int, access_reason: str | None = None
+) -> YouthRecord:
+    """Open a youth's record; every view is audited.
+
+    A sealed youth is NotFound for everyone but the custodian (the refusal is audited); the
+    custodian must pass ``access_reason``, a code from ``sealing_rules.ACCESS_REASONS``.
+    """
     core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
+    custodian = actor.may(Action.SEALED_ACCESS)
+    reason = sealing_rules.access_reason(access_reason) if access_reason is not None else None
     with core.write() as session:
-        youth = session.get(Youth, youth_id)
-        if youth is None:
+        found = session.execute(
+            select(Youth, sealing.sealed_flag(Youth.id)).where(Youth.id == youth_id)
+        ).first()
+        if found is None:
             raise NotFound(f"youth {youth_id}: no such youth")
-        core.audit(session, actor, "youth.view", record_kind="youth", record_id=youth_id)
-        return _to_record(youth, _aliases(session, youth_id), core.today())
+        youth, sealed = found[0], bool(found[1])
+        if not sealed or custodian:
+            if sealed and reason is None:
+                raise ValidationError(
+                    "access_reason", "this record is sealed: give the reason for opening it"
+                )
+            detail = f"sealed access: {reason}" if sealed else None
+            core.audit(
+                session, actor, "youth.view", record_kind="youth", record_id=youth_id, detail=detail
+            )
+            return _to_record(youth, _aliases(session, youth_id), core.today())
+    core.refuse(actor, "youth.view", record_kind="youth", record_id=youth_id, detail="sealed")
+    raise NotFound(f"youth {youth_id}: no such youth")
 
 
-def _summaries(query: SearchQuery, candidates: list[Candidate]) -> list[YouthSummary]:
+def _summaries(
+    query: SearchQuery, candidates: list[Candidate], sealed: set[int] | None = None
+) -> list[YouthSummary]:
     rows = [
         YouthSummary(
             c.id,
@@ -179,6 +220,7 @@ def _summaries(query: SearchQuery, candidates: list[Candidate]) -> list[YouthSum
             c.dob,
             c.aliases,
             youth_search.rank(query, c),
+            sealed=sealed is not None and c.id in sealed,
         )
         for c in candidates
     ]
@@ -196,33 +238,44 @@ def find_youths(core: Core, actor: Actor, text: str, limit: int = SEARCH_LIMIT) 
         return SearchPage((), False)
     with core.read() as session:
         candidates = youth_search.query_candidates(session, query)
-        rows = _summaries(query, candidates)
-    truncated = len(candidates) >= youth_search.CANDIDATE_LIMIT or len(rows) > limit
+        sealed = sealing.sealed_youth_ids(session, [c.id for c in candidates])
+    matched = len(candidates)
+    if sealed and not actor.may(Action.SEALED_ACCESS):
+        candidates = [c for c in candidates if c.id not in sealed]
+    rows = _summaries(query, candidates, sealed)
+    truncated = matched >= youth_search.CANDIDATE_LIMIT or len(rows) > limit
     return SearchPage(tuple(rows[:limit]), truncated)
 
 
 def list_youths(core: Core, actor: Actor, offset: int, limit: int) -> tuple[YouthSummary, ...]:
     """A page of the whole registry in name order (for browsing with a lazy list)."""
     core.require(actor, Action.YOUTH_SEARCH)
+    custodian = actor.may(Action.SEALED_ACCESS)
+    statement = select(Youth.id)
+    if not custodian:
+        statement = statement.where(sealing.visible_youth_filter(Youth.id))
     with core.read() as session:
         ids = list(
             session.execute(
-                select(Youth.id)
-                .order_by(Youth.legal_last_name, Youth.legal_first_name, Youth.id)
+                statement.order_by(Youth.legal_last_name, Youth.legal_first_name, Youth.id)
                 .offset(offset)
                 .limit(limit)
             ).scalars()
         )
         by_id = {c.id: c for c in youth_search.load_candidates(session, ids)}
+        sealed = sealing.sealed_youth_ids(session, ids) if custodian else set()
     empty = SearchQuery((), ())
-    return tuple(_summaries(empty, [by_id[i]])[0] for i in ids)
+    return tuple(_summaries(empty, [by_id[i]], sealed)[0] for i in ids)
 
 
 def count_youths(core: Core, actor: Actor) -> int:
-    """How many youths the registry holds."""
+    """How many youths the registry holds (sealed ones count for the custodian only)."""
     core.require(actor, Action.YOUTH_SEARCH)
+    statement = select(func.count(Youth.id))
+    if not actor.may(Action.SEALED_ACCESS):
+        statement = statement.where(sealing.visible_youth_filter(Youth.id))
     with core.read() as session:
-        return int(session.execute(select(func.count(Youth.id))).scalar_one())
+        return int(session.execute(statement).scalar_one())
 
 
 def possible_duplicates(core: Core, actor: Actor, data: YouthInput) -> tuple[YouthSummary, ...]:
@@ -241,7 +294,10 @@ def possible_duplicates(core: Core, actor: Actor, data: YouthInput) -> tuple[You
         ids: set[int] = set()
         for query in queries:
             ids.update(session.execute(youth_search.candidate_ids_query(query, 200)).scalars())
-        ranked = _summaries(full, youth_search.load_candidates(session, sorted(ids)))
+        sealed = sealing.sealed_youth_ids(session, ids)
+        if sealed and not actor.may(Action.SEALED_ACCESS):
+            ids -= sealed
+        ranked = _summaries(full, youth_search.load_candidates(session, sorted(ids)), sealed)
     found = [
         r for r in ranked if r.score >= DUPLICATE_THRESHOLD or (r.dob == data.dob and r.score >= 60)
     ]

@@ -1,11 +1,16 @@
-"""Accounts (first administrator, lockout shared by workstations) and the audit hash chain."""
+"""Accounts (first administrator, lockout shared by workstations) and the audit hash chain.
+
+The tamper tests play an attacker with the schema owner's or a superuser's rights: they switch
+off the append-only triggers first (which the app's own role cannot do), then edit the table.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from girlscourt.db.models import AuditChainHead, AuditEvent
 from girlscourt.domain.youth_rules import YouthInput
@@ -93,32 +98,105 @@ def _events(core: Core, actor: Actor) -> list[int]:
         return list(session.execute(select(AuditEvent.id).order_by(AuditEvent.id)).scalars())
 
 
+def tamper(core: Core, *statements: Any) -> None:
+    """Run ``statements`` as an attacker with owner or superuser rights (triggers off first)."""
+    with core.write() as session:
+        if core.db.dialect == "postgresql":
+            session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        else:
+            session.execute(text("DROP TRIGGER IF EXISTS audit_event_no_update"))
+            session.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+        for statement in statements:
+            session.execute(statement)
+
+
 def test_verify_detects_changed_row(core: Core, admin: Actor) -> None:
     ids = _events(core, admin)
-    with core.write() as session:
-        session.execute(update(AuditEvent).where(AuditEvent.id == ids[1]).values(outcome="denied"))
+    tamper(core, update(AuditEvent).where(AuditEvent.id == ids[1]).values(outcome="denied"))
     report = audit_trail.verify(core, admin)
     assert not report.ok and report.first_broken_id == ids[1]
 
 
 def test_verify_detects_deleted_middle_row(core: Core, admin: Actor) -> None:
     ids = _events(core, admin)
-    with core.write() as session:
-        session.execute(delete(AuditEvent).where(AuditEvent.id == ids[1]))
+    tamper(core, delete(AuditEvent).where(AuditEvent.id == ids[1]))
     report = audit_trail.verify(core, admin)
     assert not report.ok and report.first_broken_id == ids[2]
 
 
 def test_verify_detects_cut_tail(core: Core, admin: Actor) -> None:
     ids = _events(core, admin)
-    with core.write() as session:
-        session.execute(delete(AuditEvent).where(AuditEvent.id == ids[-1]))
+    tamper(core, delete(AuditEvent).where(AuditEvent.id == ids[-1]))
     report = audit_trail.verify(core, admin)
     assert not report.ok and "removed" in (report.problem or "")
     with core.read() as session:
         assert session.get(AuditChainHead, 1) is not None
 
 
+def _cut_tail_and_fix_head(core: Core, keep: int) -> None:
+    """Delete every event after ``keep`` and point the chain head at it, as a careful attacker."""
+    with core.read() as session:
+        kept = session.get(AuditEvent, keep)
+        assert kept is not None
+        kept_hash = kept.entry_hash
+    tamper(
+        core,
+        delete(AuditEvent).where(AuditEvent.id > keep),
+        update(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .values(last_event_id=keep, last_hash=kept_hash),
+    )
+
+
+def test_anchor_catches_a_cut_tail_with_the_head_row_fixed(core: Core, admin: Actor) -> None:
+    ids = _events(core, admin)
+    _cut_tail_and_fix_head(core, ids[-3])
+    report = audit_trail.verify(core, admin)
+    assert not report.ok and report.anchor_checked
+    assert report.problem is not None
+    assert report.problem.startswith(f"the trail was cut after event {ids[-3]}:")
+    assert report.first_broken_id == ids[-2]
+
+
+def test_anchor_freezes_when_the_app_writes_on_after_a_cut(core: Core, admin: Actor) -> None:
+    ids = _events(core, admin)
+    _cut_tail_and_fix_head(core, ids[-3])
+    for _ in range(20):  # more commits than the anchor keeps: the evidence must not roll off
+        youths.count_youths(core, admin)
+        accounts.authenticate(core, "admin", ADMIN_PASSWORD)
+    report = audit_trail.verify(core, admin)
+    assert not report.ok
+    assert f"the trail was cut after event {ids[-3]}:" in (report.problem or "")
+
+
+def test_anchor_of_an_intact_chain_is_checked(core: Core, admin: Actor) -> None:
+    _events(core, admin)
+    report = audit_trail.verify(core, admin)
+    assert report.ok and report.anchor_checked and report.anchor_event_id is not None
+
+
 def test_officer_may_not_verify(core: Core, officer: Actor) -> None:
     with pytest.raises(PermissionDenied):
         audit_trail.verify(core, officer)
+
+
+def test_anchor_file_holds_no_password_and_a_damaged_one_is_reported(
+    core: Core, admin: Actor
+) -> None:
+    _events(core, admin)
+    path = core.anchor_path()
+    assert path is not None and path.exists()
+    written = path.read_text()
+    assert "gc_test:gc_test@" not in written and ADMIN_PASSWORD not in written
+    path.write_text("{not json")
+    report = audit_trail.verify(core, admin)
+    assert not report.ok and "anchor file cannot be read" in (report.problem or "")
+    assert path.read_text() == "{not json"  # evidence left as found
+
+
+def test_an_in_memory_database_has_no_anchor() -> None:
+    from girlscourt.db.engine import parse_database_url
+    from girlscourt.services import audit_anchor
+
+    assert audit_anchor.ephemeral(parse_database_url("sqlite://"))
+    assert not audit_anchor.ephemeral(parse_database_url("sqlite:////tmp/x.sqlite3"))
