@@ -11,6 +11,7 @@ from girlscourt.cli import (
     demo_commands,
     intake_commands,
     referral_commands,
+    report_commands,
     restriction_commands,
     user_commands,
     youth_commands,
@@ -23,9 +24,10 @@ GROUPS = [
     youth_commands,
     audit_commands,
     intake_commands,
-    referral_commands,
-    court_commands,
     restriction_commands,
+    court_commands,
+    referral_commands,
+    report_commands,
 ]
 
 

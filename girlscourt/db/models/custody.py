@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from girlscourt.db.base import Base, JSONDocument, Versioned
@@ -57,6 +57,12 @@ class Screening(Versioned, Base):
     """A completed screening, pinned to the exact instrument file it was scored with."""
 
     __tablename__ = "screening"
+    # Covering index for the CSEC report's per-youth identification look-ups.
+    __table_args__ = (
+        Index(
+            "ix_screening_youth_completed", "youth_id", "completed_at", "result_level", "disclosure"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     youth_id: Mapped[int] = mapped_column(ForeignKey("youth.id"), index=True)
@@ -106,6 +112,8 @@ class ChecklistStep(Versioned, Base):
     """One step of the county CSEC protocol for an identified youth, with its service target."""
 
     __tablename__ = "checklist_step"
+    # Covering index for the CSEC report's "when was this step done" look-ups.
+    __table_args__ = (Index("ix_checklist_step_youth_step", "youth_id", "step", "done_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     youth_id: Mapped[int] = mapped_column(ForeignKey("youth.id"), index=True)
