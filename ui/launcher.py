@@ -15,7 +15,9 @@ def _open_desktop(database: str | None) -> int:
     try:
         from ui.app import run_app
     except ImportError as error:
-        print(f"girlscourt: the desktop app needs PySide6 ({error.name} is missing)", file=sys.stderr)
+        print(
+            f"girlscourt: the desktop app needs PySide6 ({error.name} is missing)", file=sys.stderr
+        )
         return 3
     return run_app(database=database)
 

@@ -145,6 +145,7 @@ def seed_demo(core: Core, actor: Actor, youths: int, seed: int) -> SeedReport:
     and referrals; contact restrictions and desk checks; the Girls Court and its hearings."""
     from girlscourt.services.demo_court import seed_court
     from girlscourt.services.demo_intake import seed_intakes
+    from girlscourt.services.demo_partnership import seed_partnership
     from girlscourt.services.demo_referrals import seed_referrals
     from girlscourt.services.demo_restrictions import seed_restrictions
 
@@ -155,6 +156,7 @@ def seed_demo(core: Core, actor: Actor, youths: int, seed: int) -> SeedReport:
     referrals = seed_referrals(core, actor, rng)
     restrictions = seed_restrictions(core, actor, rng)
     hearings = seed_court(core, actor, rng)
+    seed_partnership(core, actor, rng)  # MDT meetings and trainings, after intakes and agencies
     return replace(
         report, intakes=intakes, referrals=referrals, restrictions=restrictions, hearings=hearings
     )

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from girlscourt.db.models import ChecklistStep
+from girlscourt.db.models import ChecklistStep, CustodyEpisode, User, Youth
+from girlscourt.domain.deadlines import Deadline
 from girlscourt.domain.intake_rules import ChecklistSpec
 from girlscourt.domain.names import clean_text
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import ConflictError, NotFound, RuleRefused
 from girlscourt.services.core import Actor, Core
+from girlscourt.services.court_calendar import calendar_in
+from girlscourt.services.custody_clocks import clocks_for
 from girlscourt.services.intake_codes import intake_codes
+from girlscourt.services.sealing import youth_is_sealed
 
 
 @dataclass(frozen=True)
@@ -42,16 +46,29 @@ class StepView:
         return "overdue" if now > self.due_at else "open"
 
 
-def _specs() -> dict[str, ChecklistSpec]:
+def _spec_for(row: ChecklistStep) -> ChecklistSpec | None:
+    """The spec a stored step was started from.
+
+    Two lists share codes (``child_welfare_report``): a step started by the SB 1322 refusal has
+    neither episode nor screening, so it reads as that list's step; every other as the CSEC one.
+    """
     codes = intake_codes()
-    specs = {s.code: s for s in (*codes.csec_checklist, *codes.sb1322_steps)}
-    specs[codes.disclosure_step.code] = codes.disclosure_step
-    return specs
+    protective = row.episode_id is None and row.screening_id is None
+    lists = (
+        (codes.sb1322_steps, codes.csec_checklist)
+        if protective
+        else (codes.csec_checklist, codes.sb1322_steps)
+    )
+    for specs in (*lists, (codes.disclosure_step,)):
+        for spec in specs:
+            if spec.code == row.step:
+                return spec
+    return None
 
 
 def view(row: ChecklistStep) -> StepView:
     """A row as a frozen view."""
-    spec = _specs().get(row.step)
+    spec = _spec_for(row)
     return StepView(
         row.id,
         row.version,
@@ -141,3 +158,83 @@ def complete_step(
         )
         session.flush()
         return view(row)
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    """A step as the record page lists it: its state now and who completed it."""
+
+    step: StepView
+    state: str
+    done_by_name: str | None
+
+
+@dataclass(frozen=True)
+class EpisodeDeadlines:
+    """One custody episode's statutory deadlines, soonest first."""
+
+    episode_id: int
+    custody_start_at: dt.datetime
+    released_at: dt.datetime | None
+    deadlines: tuple[Deadline, ...]
+
+
+@dataclass(frozen=True)
+class YouthChecklist:
+    """The protocol steps and the custody deadlines of one youth, as of ``as_of``."""
+
+    youth_id: int
+    as_of: dt.datetime
+    steps: tuple[ChecklistEntry, ...]
+    episodes: tuple[EpisodeDeadlines, ...]
+
+    @property
+    def overdue(self) -> int:
+        """How many steps are past their target and not done."""
+        return sum(1 for entry in self.steps if entry.state == "overdue")
+
+
+def checklist_for_youth(core: Core, actor: Actor, youth_id: int) -> YouthChecklist:
+    """A youth's protocol steps (soonest due first) and episode deadlines (newest episode first).
+
+    Hidden by sealing like the record itself; the read is audited as part of the record.
+    """
+    core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
+    now = core.now()
+    with core.write() as session:
+        if session.get(Youth, youth_id) is None or (
+            youth_is_sealed(session, youth_id) and not actor.may(Action.SEALED_ACCESS)
+        ):
+            raise NotFound(f"youth {youth_id}: no such youth")
+        steps = steps_for_youth(session, youth_id)
+        people = [s.done_by for s in steps if s.done_by is not None]
+        names: dict[int, str] = {}
+        if people:
+            query = select(User.id, User.display_name).where(User.id.in_(set(people)))
+            names = {user_id: name for user_id, name in session.execute(query)}
+        episodes = (
+            session.execute(
+                select(CustodyEpisode)
+                .where(CustodyEpisode.youth_id == youth_id)
+                .order_by(CustodyEpisode.custody_start_at.desc(), CustodyEpisode.id.desc())
+            )
+            .scalars()
+            .all()
+        )
+        calendar = calendar_in(session, core.today())
+        clocks = clocks_for(session, episodes, calendar, now, core.settings.timezone)
+        core.audit(session, actor, "checklist.view", record_kind="youth", record_id=youth_id)
+        return YouthChecklist(
+            youth_id,
+            now,
+            tuple(
+                ChecklistEntry(
+                    s, s.state(now), names.get(s.done_by) if s.done_by is not None else None
+                )
+                for s in steps
+            ),
+            tuple(
+                EpisodeDeadlines(e.id, e.custody_start_at, e.released_at, clocks[e.id].deadlines)
+                for e in episodes
+            ),
+        )

@@ -1,0 +1,1 @@
+"""Dialogs: signing in, the first administrator, registering a youth, resolving a conflict."""

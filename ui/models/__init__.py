@@ -1,0 +1,1 @@
+"""Qt item models over service results; lazy, so a 200k-youth registry never loads whole."""

@@ -1,0 +1,1 @@
+"""The pages of the main window: finding a youth and a youth's record."""

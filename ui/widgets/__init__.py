@@ -1,0 +1,1 @@
+"""Small reusable widgets: the confidentiality banner, the message bar, the youth form."""

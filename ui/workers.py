@@ -1,0 +1,235 @@
+"""The one helper that runs service calls off the GUI thread and signals results back.
+
+Python's cyclic garbage collector can run in whichever thread happens to allocate; if it frees a
+Qt widget from a pool thread, the process crashes. So while the pool is in use, automatic
+collection is off and a GUI-thread timer collects instead (``shutdown()`` turns it back on).
+
+Usage::
+
+    job = workers.run(youths.find_youths, core, actor, text,
+                      on_done=self._show, on_error=self._failed, context=self)
+    job.cancel()  # a newer query was issued: this result is dropped, never delivered
+
+``context`` ties the job to a widget: if the widget is destroyed first, nothing is delivered.
+Tests may call ``set_synchronous(True)`` (or use ``synchronous()``) to run calls inline, or keep
+the thread pool and wait with ``qtbot.waitSignal(job.finished)`` / ``qtbot.waitUntil``.
+
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal, Slot
+
+from girlscourt.errors import GirlsCourtError
+
+_log = logging.getLogger(__name__)
+
+MAX_THREADS = 4  # a few concurrent reads; SQLite serialises the writes anyway
+
+_synchronous = False
+_pool: QThreadPool | None = None
+_dispatcher: _Dispatcher | None = None
+_collector: _GuiThreadCollector | None = None
+_active: set[Job] = set()
+
+
+class Job(QObject):
+    """One running service call; emits exactly one of ``finished`` / ``failed`` unless cancelled."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        on_done: Callable[[Any], object] | None,
+        on_error: Callable[[BaseException], object] | None,
+    ) -> None:
+        super().__init__()
+        self._on_done = on_done
+        self._on_error = on_error
+        self.cancelled = False
+        self.done = False
+
+    @Slot()
+    def cancel(self) -> None:
+        """Drop the result: callbacks and signals will not fire (the call itself still ends)."""
+        self.cancelled = True
+
+    def _deliver(self, result: object, error: BaseException | None) -> None:
+        self.done = True
+        if self.cancelled:
+            return
+        if error is None:
+            if self._on_done is not None:
+                self._on_done(result)
+            self.finished.emit(result)
+            return
+        if not isinstance(error, GirlsCourtError):
+            _log.error("unexpected error in a background call", exc_info=error)
+        if self._on_error is not None:
+            self._on_error(error)
+        elif isinstance(error, GirlsCourtError):
+            _log.warning("background call failed with no handler: %s", error)
+        self.failed.emit(error)
+
+
+class _Dispatcher(QObject):
+    """Lives in the GUI thread; a signal emitted to it from a pool thread arrives queued."""
+
+    deliver = Signal(object, object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deliver.connect(self._on_deliver)
+
+    @Slot(object, object, object)
+    def _on_deliver(self, job: Job, result: object, error: object) -> None:
+        try:
+            job._deliver(result, error if isinstance(error, BaseException) else None)
+        finally:
+            _active.discard(job)
+
+
+class _GuiThreadCollector(QObject):
+    """Automatic garbage collection, moved to the GUI thread (the generational thresholds kept)."""
+
+    INTERVAL_MS = 500
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._was_enabled = gc.isenabled()
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    @Slot()
+    def check(self) -> None:
+        """Collect the generations whose allocation counts passed their thresholds."""
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                return
+
+    def stop(self) -> None:
+        """Collect everything here, then hand collection back to Python."""
+        self._timer.stop()
+        gc.collect()
+        if self._was_enabled:
+            gc.enable()
+
+
+class _Call(QRunnable):
+    def __init__(self, job: Job, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any):
+        super().__init__()
+        self._job, self._fn, self._args, self._kwargs = job, fn, args, kwargs
+
+    def run(self) -> None:
+        result: object = None
+        error: BaseException | None = None
+        try:
+            result = self._fn(*self._args, **self._kwargs)
+        except Exception as exc:  # every failure goes back to the GUI thread, typed
+            error = exc
+        self._fn, self._args, self._kwargs = _noop, (), {}  # nothing of the caller's dies here
+        assert _dispatcher is not None
+        _dispatcher.deliver.emit(self._job, result, error)
+        self._job = None  # type: ignore[assignment]  # the GUI thread owns it from here
+
+
+def _noop() -> None:
+    return None
+
+
+def _ensure_started() -> tuple[QThreadPool, _Dispatcher]:
+    global _pool, _dispatcher, _collector
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    if _collector is None:
+        _collector = _GuiThreadCollector()
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(MAX_THREADS)
+    if _dispatcher.thread() is not QThread.currentThread():
+        raise RuntimeError("workers.run must be called from the GUI thread")
+    return _pool, _dispatcher
+
+
+def run(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], object] | None = None,
+    on_error: Callable[[BaseException], object] | None = None,
+    context: QObject | None = None,
+    **kwargs: Any,
+) -> Job:
+    """Call ``fn(*args, **kwargs)`` on a pool thread; callbacks then signals on the GUI thread."""
+    pool, _ = _ensure_started()
+    job = Job(on_done, on_error)
+    if context is not None:
+        context.destroyed.connect(job.cancel)
+    _active.add(job)
+    if _synchronous:
+        result: object = None
+        error: BaseException | None = None
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as exc:
+            error = exc
+        try:
+            job._deliver(result, error)
+        finally:
+            _active.discard(job)
+        return job
+    pool.start(_Call(job, fn, args, kwargs))
+    return job
+
+
+def set_synchronous(on: bool) -> None:
+    """Run every call inline on the calling thread (tests, screenshots)."""
+    global _synchronous
+    _synchronous = on
+
+
+@contextmanager
+def synchronous() -> Iterator[None]:
+    """Inline calls inside the ``with`` block."""
+    before = _synchronous
+    set_synchronous(True)
+    try:
+        yield
+    finally:
+        set_synchronous(before)
+
+
+def pending() -> int:
+    """How many calls have not been delivered yet (tests wait for 0)."""
+    return len(_active)
+
+
+def wait_for_threads(msecs: int = 10_000) -> bool:
+    """Block until the pool threads are idle (shutdown, test teardown); deliveries stay queued."""
+    return _pool.waitForDone(msecs) if _pool is not None else True
+
+
+def shutdown(msecs: int = 10_000) -> bool:
+    """Wait for the pool, collect garbage on this (GUI) thread, restore automatic collection.
+
+    The app calls this on exit; tests call it after each test. ``run`` starts things again.
+    """
+    global _collector
+    idle = wait_for_threads(msecs)
+    if _collector is not None and idle:
+        _collector.stop()
+        _collector.deleteLater()
+        _collector = None
+    return idle
