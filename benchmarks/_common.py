@@ -36,5 +36,7 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 def summary(label: str, seconds: Sequence[float]) -> str:
     """``label: p50 x ms, p95 y ms, max z ms (n runs)``."""
     ms = [s * 1000 for s in seconds]
-    return (f"{label}: p50 {statistics.median(ms):.2f} ms, p95 {percentile(ms, 0.95):.2f} ms, "
-            f"max {max(ms):.2f} ms ({len(ms)} runs)")
+    return (
+        f"{label}: p50 {statistics.median(ms):.2f} ms, p95 {percentile(ms, 0.95):.2f} ms, "
+        f"max {max(ms):.2f} ms ({len(ms)} runs)"
+    )

@@ -22,9 +22,26 @@ from girlscourt.services import demo, youths
 from girlscourt.services.youth_search import CANDIDATE_LIMIT, parse_query
 
 QUERIES = [
-    "maria", "jasmine ash", "ashford maria", "zoe", "obrien", "Nguyen", "lil star", "kitty",
-    "bright", "mia stonewell", "valeria oakridge", "2012-05-04", "jazmin", "smtih", "Maira Cedarfrod",
-    "ri", "a", "ghost", "destiny willowbrook", "o'lark",
+    "maria",
+    "jasmine ash",
+    "ashford maria",
+    "zoe",
+    "obrien",
+    "Nguyen",
+    "lil star",
+    "kitty",
+    "bright",
+    "mia stonewell",
+    "valeria oakridge",
+    "2012-05-04",
+    "jazmin",
+    "smtih",
+    "Maira Cedarfrod",
+    "ri",
+    "a",
+    "ghost",
+    "destiny willowbrook",
+    "o'lark",
 ]
 
 
@@ -88,7 +105,9 @@ def main() -> None:
     print(summary("hand-written SQL     ", raw_times))
     ratio50 = percentile(service_times, 0.5) / percentile(raw_times, 0.5)
     ratio95 = percentile(service_times, 0.95) / percentile(raw_times, 0.95)
-    print(f"ratio service/raw: p50 {ratio50:.2f}x, p95 {ratio95:.2f}x (budget: p95 <= 25 ms, <= 3x)")
+    print(
+        f"ratio service/raw: p50 {ratio50:.2f}x, p95 {ratio95:.2f}x (budget: p95 <= 25 ms, <= 3x)"
+    )
     per_query = {}
     for index, text in enumerate(QUERIES):
         samples = service_times[index :: len(QUERIES)]
