@@ -30,6 +30,9 @@ from girlscourt.resources import resource
 CONFIDENTIAL = (
     "CONFIDENTIAL – Juvenile record (Welf. & Inst. Code §827) – Do not copy or redistribute"
 )
+PUBLIC_BANNER = (
+    "PUBLIC CALENDAR – hearings open to the public only (Welf. & Inst. Code §676) – no names"
+)
 PART2_BANNER = (
     "42 CFR Part 2 – This record is protected by federal confidentiality rules; "
     "further disclosure is prohibited without the written consent it permits"
@@ -115,6 +118,12 @@ class DocumentMeta:
     form_version: str = ""
     part2: bool = False
     landscape: bool = False
+    public: bool = False  # the WIC 676 posting list: meant to be posted, so no "do not copy"
+
+    @property
+    def banner(self) -> str:
+        """The line at the top and bottom of every page."""
+        return PUBLIC_BANNER if self.public else CONFIDENTIAL
 
 
 class _NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]  # ReportLab is untyped
@@ -142,11 +151,11 @@ class _NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]  # ReportLab is 
         meta = self.meta
         width, height = self._pagesize
         self.saveState()
-        self.setFillColor(colors.HexColor("#7a1020"))
+        self.setFillColor(colors.HexColor("#1f3a5f" if meta.public else "#7a1020"))
         self.rect(0.5 * inch, height - 0.55 * inch, width - inch, 0.26 * inch, stroke=0, fill=1)
         self.setFillColor(colors.white)
         self.setFont(FONT_BOLD, 8.5)
-        self.drawCentredString(width / 2, height - 0.47 * inch, CONFIDENTIAL)
+        self.drawCentredString(width / 2, height - 0.47 * inch, meta.banner)
         if meta.part2:
             self.setFillColor(colors.HexColor("#7a1020"))
             self.setFont(FONT_BOLD, 7)
@@ -164,7 +173,7 @@ class _NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]  # ReportLab is 
             f"printed by {meta.printed_by}, {printed}  ·  page {number} of {total}",
         )
         self.setFont(FONT_BOLD, 7)
-        self.drawCentredString(width / 2, 0.24 * inch, CONFIDENTIAL)
+        self.drawCentredString(width / 2, 0.24 * inch, meta.banner)
         self.restoreState()
 
 
@@ -183,7 +192,7 @@ def build_pdf(meta: DocumentMeta, story: Sequence[Flowable]) -> bytes:
         bottomMargin=0.7 * inch,
         title=meta.title,
         author="Girls Court",
-        subject=CONFIDENTIAL,
+        subject=meta.banner,
         creator=f"Girls Court document {meta.document_id}",
     )
 

@@ -75,6 +75,7 @@ def print_docket(
             printed_by=actor.display_name,
             printed_at=core.now().astimezone(tz),
             landscape=True,
+            public=variant == PUBLIC,
         )
         if variant == PUBLIC:
             listed = public_rows(found)

@@ -130,6 +130,7 @@ def test_public_list_has_open_hearings_and_no_names(
         assert first not in words and last not in words and f"{first[0]}." not in words.split()
     assert "JV-26" not in words
     assert "Pre-trial / readiness conference" in words
+    assert "PUBLIC CALENDAR" in words and "CONFIDENTIAL" not in words
 
 
 def test_internal_copy_has_full_names_and_is_audited(
