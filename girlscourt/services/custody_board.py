@@ -11,6 +11,7 @@ from girlscourt.db.models import AuditEvent, ChecklistStep, CustodyEpisode, Yout
 from girlscourt.domain.deadlines import Deadline, hours_left
 from girlscourt.domain.names import initials
 from girlscourt.domain.permissions import Action
+from girlscourt.services import sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court_calendar import calendar_in
 from girlscourt.services.custody_clocks import clocks_for
@@ -37,7 +38,7 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
     core.require(actor, Action.YOUTH_SEARCH)
     now = core.now()
     with core.read() as session:
-        rows = session.execute(
+        statement = (
             select(
                 CustodyEpisode,
                 Youth.legal_first_name,
@@ -47,7 +48,10 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
             )
             .join(Youth, Youth.id == CustodyEpisode.youth_id)
             .where(CustodyEpisode.released_at.is_(None))
-        ).all()
+        )
+        if not actor.may(Action.SEALED_ACCESS):  # a sealed youth is on no list but the custodian's
+            statement = statement.where(sealing.visible_youth_filter(CustodyEpisode.youth_id))
+        rows = session.execute(statement).all()
         episodes = [r[0] for r in rows]
         calendar = calendar_in(session, core.today())
         clocks = clocks_for(session, episodes, calendar, now, core.settings.timezone)

@@ -253,3 +253,26 @@ def test_drafts_keep_unfinished_work(at_night: Core, officer: Actor, admin: Acto
     assert intake.list_drafts(at_night, admin) == ()
     intake.discard_draft(at_night, officer, updated.id)
     assert intake.list_drafts(at_night, officer) == ()
+
+
+def test_board_hides_a_youth_whose_every_petition_is_sealed(at_night: Core, officer: Actor) -> None:
+    import datetime as _dt
+
+    from girlscourt.db.models import CourtCase, Petition
+
+    youth_id = register(at_night, officer)
+    intake.record_intake(at_night, officer, request(youth_id))
+    assert [r.youth_id for r in custody_board.in_custody_board(at_night, officer)] == [youth_id]
+    with at_night.write() as session:
+        case = CourtCase(youth_id=youth_id, case_number="JV-26-00042")
+        session.add(case)
+        session.flush()
+        session.add(
+            Petition(
+                case_id=case.id,
+                petition_number="A",
+                filed_on=_dt.date(2026, 11, 26),
+                sealing_state="sealed_786",
+            )
+        )
+    assert custody_board.in_custody_board(at_night, officer) == ()
