@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -54,6 +53,7 @@ from girlscourt.services.referrals import ConsentInput, ConsentRecord, Revocatio
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import DATE_HINT, format_date, parse_dob
+from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR, INVALID_FIELD_CSS, MUTED, WARNING_BG, WARNING_BORDER, set_invalid
 from ui.widgets.banner import ConfidentialBanner
 from ui.widgets.message_bar import MessageBar, MessageKind
@@ -537,56 +537,20 @@ ConsentRole = Qt.ItemDataRole.UserRole
 BATCH = 50
 
 
-class ConsentTableModel(QAbstractTableModel):
+class ConsentTableModel(BatchedListModel[ConsentRecord]):
     """A youth's consents, revealed ``BATCH`` rows at a time as the view scrolls."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._all: list[ConsentRecord] = []
-        self._shown = 0
-
-    def set_rows(self, rows: Sequence[ConsentRecord]) -> None:
-        """Replace the rows (newest first, as the service gives them)."""
-        self.beginResetModel()
-        self._all = list(rows)
-        self._shown = min(BATCH, len(self._all))
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else len(_CONSENT_HEADERS)
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt default)
-        return not parent.isValid() and self._shown < len(self._all)
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 (Qt default)
-        if not self.canFetchMore(parent):
-            return
-        more = min(BATCH, len(self._all) - self._shown)
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
-        self._shown += more
-        self.endInsertRows()
+        super().__init__([(title, None) for title in _CONSENT_HEADERS], BATCH, parent)
 
     def consent(self, row: int) -> ConsentRecord | None:
         """The record on ``row``."""
-        return self._all[row] if 0 <= row < self._shown else None
+        return self.row_at(row)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _CONSENT_HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        record = self.consent(index.row()) if index.isValid() else None
-        if record is None:
-            return None
+    def cell(self, record: ConsentRecord, column: int, role: int) -> object:
         if role == ConsentRole:
             return record
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_STATE:
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATE:
             return QColor(ERROR) if record.state != "valid" else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{record.legal_basis_label}. Purpose: {record.purpose}"
@@ -603,7 +567,7 @@ class ConsentTableModel(QAbstractTableModel):
             COL_EXPIRES: format_date(record.expires_on) or "—",
             COL_STATE: STATE_LABELS.get(record.state, record.state),
         }
-        return values[index.column()]
+        return values[column]
 
 
 class ConsentListDialog(QDialog):

@@ -7,12 +7,12 @@ asks for it and hands rows to the view ``BATCH`` at a time (``canFetchMore``/``f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from girlscourt.services.court import TEAM_LABELS, RosterRow
+from ui.models.batched_list_model import BatchedListModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -64,72 +64,29 @@ def full_name(row: RosterRow) -> str:
     return name
 
 
-class RosterTableModel(QAbstractTableModel):
+class RosterTableModel(BatchedListModel[RosterRow]):
     """The girls on the roster in the service's order (last name, first name)."""
 
     def __init__(self, tz: dt.tzinfo, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__([_HEADERS[c] for c in range(COLUMN_COUNT)], BATCH, parent)
         self._tz = tz
-        self._rows: list[RosterRow] = []
-        self._shown = 0
-
-    def set_rows(self, rows: Sequence[RosterRow]) -> None:
-        """Show ``rows`` (the view fetches past the first batch as it scrolls)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._shown = min(BATCH, len(self._rows))
-        self.endResetModel()
 
     def row(self, number: int) -> RosterRow | None:
         """The roster row at ``number`` (None out of range)."""
-        return self._rows[number] if 0 <= number < self._shown else None
+        return self.row_at(number)
 
     def row_of_youth(self, youth_id: int) -> int | None:
         """Where a youth is shown, fetching further batches if needed."""
-        for number, row in enumerate(self._rows):
-            if row.youth_id == youth_id:
-                while number >= self._shown:
-                    self.fetchMore(QModelIndex())
-                return number
-        return None
+        return self.row_where(lambda row: row.youth_id == youth_id)
 
-    @property
-    def total(self) -> int:
-        """Rows loaded (shown or not yet fetched by the view)."""
-        return len(self._rows)
-
-    def canFetchMore(self, parent: Index) -> bool:
-        """More rows than the view has been given."""
-        return not parent.isValid() and self._shown < len(self._rows)
-
-    def fetchMore(self, parent: Index) -> None:
-        """Hand the view the next batch."""
-        if parent.isValid() or self._shown >= len(self._rows):
-            return
-        last = min(self._shown + BATCH, len(self._rows))
-        self.beginInsertRows(QModelIndex(), self._shown, last - 1)
-        self._shown = last
-        self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        """Rows handed to the view so far."""
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        """Name, docket name, status, since, next hearing, type, department, PO."""
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, row: RosterRow, column: int, role: int) -> Any:
         """Text per column; the youth id and the row under the custom roles."""
-        row = self.row(index.row()) if index.isValid() else None
-        if row is None:
-            return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, index.column())
+            return self._display(row, column)
         if role == SortRole:
-            return self._sort_key(row, index.column())
+            return self._sort_key(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, index.column())
+            return self._tooltip(row, column)
         if role == YouthIdRole:
             return row.youth_id
         if role == RowRole:
@@ -167,22 +124,6 @@ class RosterTableModel(QAbstractTableModel):
             if not team:
                 return "No team named yet"
             return "\n".join(f"{TEAM_LABELS[k]}: {v}" for k, v in team.items())
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column titles and their tooltips."""
-        if orientation != Qt.Orientation.Horizontal or section not in _HEADERS:
-            return None
-        title, tip = _HEADERS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -9,11 +9,10 @@ variants, the internal (full-name) copy only to roles allowed to print it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QObject,
@@ -47,6 +46,7 @@ from ui.dialogs.hearing_dialog import OutcomeDialog
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from ui.extensions import FeaturePage, Navigator
 from ui.keyboard import chain_tab_order
+from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR_BG, MUTED
 from ui.widgets.change_watch import ChangeWatch
 from ui.widgets.message_bar import MessageBar, MessageKind
@@ -99,66 +99,22 @@ VARIANT_LABELS = {
 }
 
 
-class DocketTableModel(QAbstractTableModel):
+class DocketTableModel(BatchedListModel[DocketRow]):
     """A day's docket rows, handed to the view a batch at a time."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[DocketRow] = []
-        self._shown = 0
-
-    def set_rows(self, rows: Sequence[DocketRow]) -> None:
-        """Show ``rows`` (in the service's time order)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._shown = min(BATCH, len(self._rows))
-        self.endResetModel()
+        super().__init__([_HEADERS[c] for c in range(COLUMN_COUNT)], BATCH, parent)
 
     def row(self, number: int) -> DocketRow | None:
         """The docket row at ``number`` (None out of range)."""
-        return self._rows[number] if 0 <= number < self._shown else None
+        return self.row_at(number)
 
     def row_of_hearing(self, hearing_id: int) -> int | None:
         """Where a hearing is shown (fetching further batches if needed)."""
-        for number, row in enumerate(self._rows):
-            if row.hearing_id == hearing_id:
-                while number >= self._shown:
-                    self.fetchMore(QModelIndex())
-                return number
-        return None
+        return self.row_where(lambda row: row.hearing_id == hearing_id)
 
-    @property
-    def total(self) -> int:
-        """Rows loaded."""
-        return len(self._rows)
-
-    def canFetchMore(self, parent: Index) -> bool:
-        """More rows than the view has been given."""
-        return not parent.isValid() and self._shown < len(self._rows)
-
-    def fetchMore(self, parent: Index) -> None:
-        """Hand the view the next batch."""
-        if parent.isValid() or self._shown >= len(self._rows):
-            return
-        last = min(self._shown + BATCH, len(self._rows))
-        self.beginInsertRows(QModelIndex(), self._shown, last - 1)
-        self._shown = last
-        self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        """Rows handed to the view."""
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        """The docket columns."""
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, row: DocketRow, column: int, role: int) -> Any:
         """Text, tooltips, the deadline colour, and the row under ``RowRole``."""
-        row = self.row(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -193,22 +149,6 @@ class DocketTableModel(QAbstractTableModel):
             return f"Housing unit {row.housing_unit}"
         if column == COL_NOTES:
             return row.docket_notes or None
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column titles and their tooltips."""
-        if orientation != Qt.Orientation.Horizontal or section not in _HEADERS:
-            return None
-        title, tip = _HEADERS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

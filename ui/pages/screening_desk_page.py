@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -54,6 +53,7 @@ from ui.dialogs.consent_dialog import failure_text
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from ui.extensions import FeaturePage, Navigator
 from ui.formatting import format_date, format_timestamp
+from ui.models.batched_list_model import BatchedListModel
 from ui.style import MUTED
 from ui.widgets.message_bar import MessageBar, MessageKind
 
@@ -171,63 +171,23 @@ CheckRole = Qt.ItemDataRole.UserRole
 BATCH = 50
 
 
-class RecentChecksModel(QAbstractTableModel):
+class RecentChecksModel(BatchedListModel[DeskCheck]):
     """The checks made at this desk this session, newest first, revealed ``BATCH`` at a time."""
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__([(title, None) for title in _HEADERS], BATCH, parent)
         self._tz = context.core.settings.timezone
-        self._all: list[DeskCheck] = []
-        self._shown = 0
 
     def add(self, check: DeskCheck) -> None:
         """A new check, on top."""
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._all.insert(0, check)
-        self._shown += 1
-        self.endInsertRows()
+        self.prepend(check)
 
     def checks(self) -> tuple[DeskCheck, ...]:
         """Every check of this session, newest first."""
-        return tuple(self._all)
+        return self.rows()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt default)
-        return not parent.isValid() and self._shown < len(self._all)
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 (Qt default)
-        if not self.canFetchMore(parent):
-            return
-        more = min(BATCH, len(self._all) - self._shown)
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
-        self._shown += more
-        self.endInsertRows()
-
-    def set_rows(self, checks: Sequence[DeskCheck]) -> None:
-        """Replace every row (newest first)."""
-        self.beginResetModel()
-        self._all = list(checks)
-        self._shown = min(BATCH, len(self._all))
-        self.endResetModel()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < self._shown:
-            return None
-        check = self._all[index.row()]
+    def cell(self, check: DeskCheck, column: int, role: int) -> object:
         outcome = check.outcome
-        column = index.column()
         if role == CheckRole:
             return check
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_RESULT:

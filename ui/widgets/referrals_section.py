@@ -8,11 +8,10 @@ inline, in the officer's words, with what to do about it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -45,6 +44,7 @@ from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from ui.dialogs.referral_dialog import MoveReferralDialog, ReferralDialog, refusal_text
 from ui.extensions import Navigator, RecordSection
 from ui.formatting import format_timestamp
+from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR, MUTED
 from ui.widgets.message_bar import MessageBar, MessageKind
 
@@ -66,78 +66,27 @@ BATCH = 50
 DETAIL_DELAY_MS = 120  # arrowing through the list fetches only the row it stops on
 
 
-class ReferralTableModel(QAbstractTableModel):
+class ReferralTableModel(BatchedListModel[ReferralSummary]):
     """``ReferralSummary`` rows, revealed ``BATCH`` at a time as the view scrolls."""
 
     def __init__(self, tz: ZoneInfo, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__([_HEADERS[c] for c in range(len(_HEADERS))], BATCH, parent)
         self._tz = tz
-        self._all: list[ReferralSummary] = []
-        self._shown = 0
-
-    def set_rows(self, rows: Sequence[ReferralSummary]) -> None:
-        """Replace the rows (newest first, as the service lists them)."""
-        self.beginResetModel()
-        self._all = list(rows)
-        self._shown = min(BATCH, len(self._all))
-        self.endResetModel()
-
-    @property
-    def total(self) -> int:
-        """Every referral listed, shown or not yet."""
-        return len(self._all)
 
     @property
     def overdue(self) -> int:
         """How many are overdue."""
-        return sum(1 for r in self._all if r.overdue)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt default)
-        return not parent.isValid() and self._shown < len(self._all)
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 (Qt default)
-        if not self.canFetchMore(parent):
-            return
-        more = min(BATCH, len(self._all) - self._shown)
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
-        self._shown += more
-        self.endInsertRows()
+        return sum(1 for r in self.rows() if r.overdue)
 
     def summary(self, row: int) -> ReferralSummary | None:
         """The referral on ``row``."""
-        return self._all[row] if 0 <= row < self._shown else None
+        return self.row_at(row)
 
     def row_of(self, referral_id: int) -> int | None:
         """The row showing ``referral_id`` (revealing rows down to it)."""
-        for row, summary in enumerate(self._all):
-            if summary.id == referral_id:
-                while row >= self._shown and self.canFetchMore():
-                    self.fetchMore()
-                return row
-        return None
+        return self.row_where(lambda summary: summary.id == referral_id)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or section not in _HEADERS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADERS[section][1]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        summary = self.summary(index.row()) if index.isValid() else None
-        if summary is None:
-            return None
-        column = index.column()
+    def cell(self, summary: ReferralSummary, column: int, role: int) -> object:
         if role == SummaryRole:
             return summary
         if role == ReferralIdRole:
@@ -151,7 +100,7 @@ class ReferralTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_OVERDUE:
                 return "Past due-by and no first contact yet" if summary.overdue else None
-            return self.data(index, Qt.ItemDataRole.DisplayRole)  # the full text of a cut cell
+            return self.cell(summary, column, Qt.ItemDataRole.DisplayRole)  # a cut cell in full
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_OVERDUE:
             return "overdue" if summary.overdue else "on time"
         if role != Qt.ItemDataRole.DisplayRole:

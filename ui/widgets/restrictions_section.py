@@ -7,10 +7,9 @@ worker thread and the list reloads after each one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -40,6 +39,7 @@ from ui.dialogs.consent_dialog import failure_text
 from ui.dialogs.restriction_dialog import STATUS_TEXT, LiftRestrictionDialog, RestrictionDialog
 from ui.extensions import Navigator, RecordSection
 from ui.formatting import format_date, format_timestamp
+from ui.models.batched_list_model import BatchedListModel
 from ui.style import MUTED, WARNING_BORDER
 from ui.widgets.message_bar import MessageBar, MessageKind
 
@@ -86,71 +86,25 @@ def flags_text(record: RestrictionRecord) -> str:
     return "; ".join(flags)
 
 
-class RestrictionTableModel(QAbstractTableModel):
+class RestrictionTableModel(BatchedListModel[RestrictionRecord]):
     """``RestrictionRecord`` rows, revealed ``BATCH`` at a time as the view scrolls."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._all: list[RestrictionRecord] = []
-        self._shown = 0
-
-    def set_rows(self, rows: Sequence[RestrictionRecord]) -> None:
-        """Replace the rows (newest start first, as the service lists them)."""
-        self.beginResetModel()
-        self._all = list(rows)
-        self._shown = min(BATCH, len(self._all))
-        self.endResetModel()
+        super().__init__([_HEADERS[c] for c in range(len(_HEADERS))], BATCH, parent)
 
     def all_rows(self) -> tuple[RestrictionRecord, ...]:
         """Every row listed."""
-        return tuple(self._all)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt default)
-        return not parent.isValid() and self._shown < len(self._all)
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 (Qt default)
-        if not self.canFetchMore(parent):
-            return
-        more = min(BATCH, len(self._all) - self._shown)
-        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
-        self._shown += more
-        self.endInsertRows()
+        return self.rows()
 
     def record(self, row: int) -> RestrictionRecord | None:
         """The restriction on ``row``."""
-        return self._all[row] if 0 <= row < self._shown else None
+        return self.row_at(row)
 
     def row_of(self, restriction_id: int) -> int | None:
         """The row showing ``restriction_id`` (revealing rows down to it)."""
-        for row, record in enumerate(self._all):
-            if record.id == restriction_id:
-                while row >= self._shown and self.canFetchMore():
-                    self.fetchMore()
-                return row
-        return None
+        return self.row_where(lambda record: record.id == restriction_id)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or section not in _HEADERS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADERS[section][1]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        record = self.record(index.row()) if index.isValid() else None
-        if record is None:
-            return None
-        column = index.column()
+    def cell(self, record: RestrictionRecord, column: int, role: int) -> object:
         if role == RecordRole:
             return record
         inactive = record.status in ("ended", "lifted")
