@@ -93,7 +93,8 @@ def render(outdir: Path, workdir: Path) -> list[Path]:
         context = AppContext(core, officer)
 
         login = LoginDialog(core, username="rosa.officer")
-        shots.append(_save(login, outdir, "02-login"))
+        shots.append(_save(login, outdir, "02-login"))  # the banner, fields still closed
+        login.acknowledge()
         login.password.setText("not it")
         login.submit()
         shots.append(_save(login, outdir, "03-login-wrong-password"))

@@ -60,6 +60,7 @@ def test_first_run_creates_the_administrator_then_signs_in(
     assert login.username.text() == "dana"
     assert "administrator account was created" in login.status.text()
 
+    qtbot.mouseClick(login.acknowledge_button, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(login.password, "river stones at dawn")
     with qtbot.waitSignal(controller.main_window_shown, timeout=5000) as shown:
         qtbot.keyClick(login.password, Qt.Key.Key_Return)

@@ -12,11 +12,14 @@ from ui.dialogs.first_admin_dialog import FirstAdminDialog
 from ui.dialogs.login_dialog import LoginDialog
 
 
-def make_login(qtbot: QtBot, core: Core | None) -> LoginDialog:
+def make_login(qtbot: QtBot, core: Core | None, *, acknowledge: bool = True) -> LoginDialog:
+    """The sign-in window, its banner acknowledged unless asked not to."""
     dialog = LoginDialog(core)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    if acknowledge:
+        qtbot.mouseClick(dialog.acknowledge_button, Qt.MouseButton.LeftButton)
     return dialog
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from girlscourt import APP_NAME
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError, LoginFailed, ValidationError
+from girlscourt.resources import resource
 from ui import workers
 from ui.formatting import error_text
 from ui.keyboard import chain_tab_order
@@ -26,6 +29,30 @@ from ui.widgets.message_bar import MessageBar, MessageKind
 
 if TYPE_CHECKING:  # the core loads on a worker thread while this window is already up
     from girlscourt.services.core import Actor, Core
+
+
+# The same file ``session_security.login_banner()`` reads: that module pulls in the database
+# layer, which must not load before the sign-in window is up (tests compare the two texts).
+BANNER_FILE = ("security", "login_banner.txt")
+
+
+def banner_text() -> str:
+    """The system-use notice (CJIS AC-8) shown above the sign-in fields."""
+    return resource(*BANNER_FILE).read_text(encoding="utf-8").strip()
+
+
+def os_username() -> str:
+    """The operating-system account at the keyboard ('' when it cannot be told)."""
+    try:
+        return getpass.getuser()[:64]
+    except (KeyError, OSError):  # no login name and no passwd entry
+        return ""
+
+
+def _acknowledge(core: Core, workstation_username: str) -> None:
+    from girlscourt.services import session_security
+
+    session_security.acknowledge_banner(core, workstation_username)
 
 
 def _authenticate(core: Core, username: str, password: str) -> Actor:
@@ -45,6 +72,8 @@ class LoginDialog(QDialog):
 
     signed_in = Signal(object)  # Actor
     retry_requested = Signal()  # the database could not be opened: the user asks to try again
+    sign_in_failed = Signal(str)  # the refusal shown
+    banner_recorded = Signal()  # the acknowledgement of the banner is in the audit trail
 
     def __init__(
         self, core: Core | None = None, parent: QWidget | None = None, *, username: str = ""
@@ -53,6 +82,8 @@ class LoginDialog(QDialog):
         self.core = core
         self.actor: Actor | None = None
         self._busy = False
+        self.acknowledged = False
+        self._ack_pending = False  # acknowledged before the database was open: audit it later
         self.setWindowTitle(f"Sign in – {APP_NAME}")
         self.setWindowIcon(app_icon())
 
@@ -60,6 +91,25 @@ class LoginDialog(QDialog):
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
         subtitle = QLabel("Juvenile Justice Center case tracker. Authorized staff only.")
         subtitle.setStyleSheet(f"color: {MUTED};")
+        self.banner = QLabel(banner_text())
+        self.banner.setObjectName("loginBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setAccessibleName("System use notice")
+        self.acknowledge_button = QPushButton("I &acknowledge")
+        self.acknowledge_button.setAutoDefault(False)
+        self.acknowledge_button.setToolTip(
+            "Confirm you read the notice; signing in is then possible"
+        )
+        banner_box = QFrame()
+        banner_box.setObjectName("loginBannerBox")
+        banner_box.setFrameShape(QFrame.Shape.StyledPanel)
+        banner_layout = QVBoxLayout(banner_box)
+        banner_layout.addWidget(self.banner)
+        ack_row = QHBoxLayout()
+        ack_row.addStretch(1)
+        ack_row.addWidget(self.acknowledge_button)
+        banner_layout.addLayout(ack_row)
         self.username = QLineEdit(username)
         self.username.setAccessibleName("User name")
         self.password = QLineEdit()
@@ -110,10 +160,12 @@ class LoginDialog(QDialog):
         layout.addWidget(subtitle)
         layout.addSpacing(8)
         layout.addWidget(self.status)
+        layout.addWidget(banner_box)
         layout.addLayout(form)
         layout.addLayout(buttons)
         chain_tab_order(
             [
+                self.acknowledge_button,
                 self.username,
                 self.password,
                 self.new_password,
@@ -123,20 +175,55 @@ class LoginDialog(QDialog):
             ]
         )
 
+        self.acknowledge_button.clicked.connect(self.acknowledge)
         self.sign_in_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         self.status.action_triggered.connect(self.retry_requested)
         for edit in (self.username, self.password, self.new_password, self.confirm_password):
             edit.textEdited.connect(self._clear_error)
-        self.setMinimumWidth(420)
-        (self.password if username else self.username).setFocus()
+        self.setMinimumWidth(520)
         self._update_enabled()
+        self.acknowledge_button.setFocus()
+
+    def acknowledge(self) -> None:
+        """ "I acknowledge": the fields open, and the acknowledgement is audited."""
+        if self.acknowledged:
+            return
+        self.acknowledged = True
+        self.acknowledge_button.setEnabled(False)
+        self.acknowledge_button.setText("Acknowledged")
+        self._ack_pending = True
+        self._record_acknowledgement()
+        self._update_enabled()
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def _record_acknowledgement(self) -> None:
+        if self.core is None or not self._ack_pending:
+            return  # recorded once the database is open
+        self._ack_pending = False
+        workers.run(
+            _acknowledge,
+            self.core,
+            os_username(),
+            on_done=lambda _result: self.banner_recorded.emit(),
+            on_error=self._ack_failed,
+            context=self,
+        )
+
+    def _ack_failed(self, error: BaseException) -> None:
+        # Without the audit event the acknowledgement does not count: ask for it again.
+        self.acknowledged = False
+        self.acknowledge_button.setEnabled(True)
+        self.acknowledge_button.setText("I &acknowledge")
+        self._update_enabled()
+        self._show_error(f"The acknowledgement could not be recorded: {error}", None)
 
     def set_core(self, core: Core | None) -> None:
         """The database is open (or closed again): signing in becomes possible."""
         self.core = core
         if core is not None:
             self.status.clear()
+            self._record_acknowledgement()
         self._update_enabled()
 
     def show_status(self, text: str, kind: MessageKind = MessageKind.INFO) -> None:
@@ -150,7 +237,11 @@ class LoginDialog(QDialog):
         )
 
     def _update_enabled(self) -> None:
-        self.sign_in_button.setEnabled(self.core is not None and not self._busy)
+        for edit in (self.username, self.password, self.new_password, self.confirm_password):
+            edit.setEnabled(self.acknowledged)
+        self.sign_in_button.setEnabled(
+            self.core is not None and not self._busy and self.acknowledged
+        )
 
     def _clear_error(self) -> None:
         self.error.clear()
@@ -173,7 +264,7 @@ class LoginDialog(QDialog):
 
     def submit(self) -> None:
         """Check the password (or store the new one) on a worker thread."""
-        if self.core is None or self._busy:
+        if self.core is None or self._busy or not self.acknowledged:
             return
         if self._pending is not None:
             self._submit_new_password(self._pending)
@@ -262,6 +353,7 @@ class LoginDialog(QDialog):
             self._show_error(str(error), self.password)
         else:
             self._show_error("Signing in failed unexpectedly; the details are in the log.", None)
+        self.sign_in_failed.emit(self.error_text())
 
     def _show_error(self, text: str, focus: QLineEdit | None) -> None:
         self.error.setText(text)
