@@ -46,7 +46,7 @@ from girlscourt.domain.referral_rules import (
     Scope,
     SignerRole,
 )
-from girlscourt.errors import DatabaseUnavailable, GirlsCourtError, ValidationError
+from girlscourt.errors import ConflictError, DatabaseUnavailable, GirlsCourtError, ValidationError
 from girlscourt.services import agencies, referrals
 from girlscourt.services.agencies import AgencyRecord
 from girlscourt.services.referrals import ConsentInput, ConsentRecord, Revocation
@@ -190,6 +190,23 @@ def failure_text(error: BaseException, what: str) -> tuple[str, bool]:
     if isinstance(error, GirlsCourtError):
         return f"{what}: {error}", False
     return f"{what}: something went wrong (the details are in the log).", True
+
+
+def report_save_failure(
+    message: MessageBar, errors: FieldErrors, error: BaseException, *, conflict: str | None = None
+) -> None:
+    """Show why a save failed: under its field, as a conflict warning, or with "Try again"."""
+    if isinstance(error, ValidationError):
+        if errors.show(error):
+            message.show_message("Not saved. Correct the field marked in red.", MessageKind.ERROR)
+        else:
+            text = f"Not saved. {sentence(error, errors.labels)}"
+            message.show_message(text, MessageKind.ERROR)
+    elif conflict is not None and isinstance(error, ConflictError):
+        message.show_message(conflict, MessageKind.WARNING)
+    else:
+        text, retry = failure_text(error, "Not saved")
+        message.show_message(text, MessageKind.ERROR, "&Try again" if retry else None)
 
 
 # --- the consent form ------------------------------------------------------------------------
@@ -495,22 +512,11 @@ class ConsentDialog(QDialog):
         self.accept()
 
     def _show_error(self, error: ValidationError) -> None:
-        if self.errors.show(error):
-            self.message.show_message(
-                "Not saved. Correct the field marked in red.", MessageKind.ERROR
-            )
-        else:
-            self.message.show_message(
-                f"Not saved. {sentence(error, CONSENT_FIELDS)}", MessageKind.ERROR
-            )
+        report_save_failure(self.message, self.errors, error)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self._show_error(error)
-            return
-        text, retry = failure_text(error, "Not saved")
-        self.message.show_message(text, MessageKind.ERROR, "&Try again" if retry else None)
+        report_save_failure(self.message, self.errors, error)
 
     def _try_again(self) -> None:
         if self._retry is not None:

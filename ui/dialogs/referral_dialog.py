@@ -54,6 +54,7 @@ from ui.dialogs.consent_dialog import (
     FieldErrors,
     failure_text,
     field_with_error,
+    report_save_failure,
     sentence,
 )
 from ui.formatting import format_date, format_timestamp
@@ -112,6 +113,12 @@ def consent_label(consent: ConsentRecord) -> str:
         f"#{consent.id} · {consent.legal_basis} · signed by {signer} on "
         f"{format_date(consent.signed_on)} · {', '.join(consent.scope_labels)} · {expiry}"
     )
+
+
+_CONFLICT = (
+    "Not saved: someone else changed this referral after you opened it; nothing was "
+    "overwritten. Close this form and open the referral again to see their changes."
+)
 
 
 class ReferralDialog(QDialog):
@@ -509,28 +516,11 @@ class ReferralDialog(QDialog):
         self.accept()
 
     def _show_error(self, error: ValidationError) -> None:
-        if self.errors.show(error):
-            self.message.show_message(
-                "Not saved. Correct the field marked in red.", MessageKind.ERROR
-            )
-        else:
-            self.message.show_message(
-                f"Not saved. {sentence(error, REFERRAL_FIELDS)}", MessageKind.ERROR
-            )
+        report_save_failure(self.message, self.errors, error)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self._show_error(error)
-        elif isinstance(error, ConflictError):
-            self.message.show_message(
-                "Not saved: someone else changed this referral after you opened it; nothing was "
-                "overwritten. Close this form and open the referral again to see their changes.",
-                MessageKind.WARNING,
-            )
-        else:
-            text, retry = failure_text(error, "Not saved")
-            self.message.show_message(text, MessageKind.ERROR, "&Try again" if retry else None)
+        report_save_failure(self.message, self.errors, error, conflict=_CONFLICT)
 
     def _try_again(self) -> None:
         if self._retry is not None:

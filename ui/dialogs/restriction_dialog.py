@@ -51,7 +51,7 @@ from ui.dialogs.consent_dialog import (
     failure_text,
     field_with_error,
     optional_date,
-    sentence,
+    report_save_failure,
 )
 from ui.formatting import DATE_HINT, format_date, parse_dob
 from ui.style import INVALID_FIELD_CSS, MUTED, WARNING_BG, WARNING_BORDER
@@ -121,6 +121,12 @@ def _date_edit(placeholder: str = DATE_HINT) -> QLineEdit:
     edit.setPlaceholderText(placeholder)
     edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("00/00/00000") + 36)
     return edit
+
+
+_CONFLICT = (
+    "Not saved: someone else changed this restriction after you opened it; nothing "
+    "was overwritten. Close this form and open it again to see their changes."
+)
 
 
 class RestrictionDialog(QDialog):
@@ -485,28 +491,11 @@ class RestrictionDialog(QDialog):
         return self.errors.text(name)
 
     def _show_error(self, error: ValidationError) -> None:
-        if self.errors.show(error):
-            self.message.show_message(
-                "Not saved. Correct the field marked in red.", MessageKind.ERROR
-            )
-        else:
-            self.message.show_message(
-                f"Not saved. {sentence(error, RESTRICTION_FIELDS)}", MessageKind.ERROR
-            )
+        report_save_failure(self.message, self.errors, error)
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(error, ValidationError):
-            self._show_error(error)
-        elif isinstance(error, ConflictError):
-            self.message.show_message(
-                "Not saved: someone else changed this restriction after you opened it; nothing "
-                "was overwritten. Close this form and open it again to see their changes.",
-                MessageKind.WARNING,
-            )
-        else:
-            text, retry = failure_text(error, "Not saved")
-            self.message.show_message(text, MessageKind.ERROR, "&Try again" if retry else None)
+        report_save_failure(self.message, self.errors, error, conflict=_CONFLICT)
 
     def _try_again(self) -> None:
         if self._retry is not None:
