@@ -38,10 +38,10 @@ from girlscourt.services.court import (
 from girlscourt.services.youths import SearchPage
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import failure_text
 from ui.formatting import error_text
 from ui.style import MUTED
 from ui.widgets.banner import ConfidentialBanner
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 SEARCH_DELAY_MS = 250

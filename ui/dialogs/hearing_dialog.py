@@ -47,10 +47,10 @@ from girlscourt.services.court import CaseRecord, DepartmentRecord
 from girlscourt.services.hearings import OutcomeResult, ScheduleResult
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import failure_text
 from ui.formatting import error_text
 from ui.style import MUTED, set_invalid
 from ui.widgets.banner import ConfidentialBanner
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 CHECK_DELAY_MS = 350  # after the last keystroke: one check per pause, not per key

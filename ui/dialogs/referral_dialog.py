@@ -49,17 +49,17 @@ from girlscourt.services.agencies import AgencyKind, AgencyRecord
 from girlscourt.services.referrals import ConsentRecord, ReferralInput, ReferralRecord
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import (
-    ConsentDialog,
+from ui.dialogs.consent_dialog import ConsentDialog
+from ui.formatting import format_date, format_timestamp
+from ui.style import INVALID_FIELD_CSS, MUTED
+from ui.widgets.banner import ConfidentialBanner
+from ui.widgets.form_feedback import (
     FieldErrors,
     failure_text,
     field_with_error,
     report_save_failure,
     sentence,
 )
-from ui.formatting import format_date, format_timestamp
-from ui.style import INVALID_FIELD_CSS, MUTED
-from ui.widgets.banner import ConfidentialBanner
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 REFERRAL_FIELDS = {

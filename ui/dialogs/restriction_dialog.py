@@ -46,16 +46,16 @@ from girlscourt.services import restrictions
 from girlscourt.services.restrictions import RestrictionRecord
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import (
+from ui.formatting import DATE_HINT, format_date, parse_dob
+from ui.style import INVALID_FIELD_CSS, MUTED, WARNING_BG, WARNING_BORDER
+from ui.widgets.banner import ConfidentialBanner
+from ui.widgets.form_feedback import (
     FieldErrors,
     failure_text,
     field_with_error,
     optional_date,
     report_save_failure,
 )
-from ui.formatting import DATE_HINT, format_date, parse_dob
-from ui.style import INVALID_FIELD_CSS, MUTED, WARNING_BG, WARNING_BORDER
-from ui.widgets.banner import ConfidentialBanner
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 RESTRICTION_FIELDS = {

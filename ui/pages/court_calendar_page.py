@@ -32,10 +32,10 @@ from girlscourt.services.court import DepartmentRecord
 from girlscourt.services.court_calendar import load_calendar
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import failure_text
 from ui.extensions import FeaturePage, Navigator
 from ui.pages.docket_page import DocketPanel, buddy_label
 from ui.style import INFO_BG, INFO_BORDER, MUTED
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 WEEK = "week"

@@ -41,7 +41,6 @@ from girlscourt.services.docket_printing import PrintedDocument
 from girlscourt.services.hearings import Docket, DocketRow, OutcomeResult
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import failure_text
 from ui.dialogs.hearing_dialog import OutcomeDialog
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from ui.extensions import FeaturePage, Navigator
@@ -49,6 +48,7 @@ from ui.keyboard import chain_tab_order
 from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR_BG, MUTED
 from ui.widgets.change_watch import ChangeWatch
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 Index = QModelIndex | QPersistentModelIndex

@@ -24,7 +24,6 @@ from girlscourt.services.hearings import HearingRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.assignment_dialog import AssignmentDialog, Step
-from ui.dialogs.consent_dialog import failure_text
 from ui.dialogs.hearing_dialog import HearingDialog
 from ui.extensions import FeaturePage, Navigator
 from ui.keyboard import chain_tab_order
@@ -44,6 +43,7 @@ from ui.models.roster_table_model import (
 )
 from ui.style import MUTED
 from ui.widgets.change_watch import ChangeWatch
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 

@@ -47,7 +47,7 @@ from girlscourt.services.csec_metrics import Chart, CsecReport, Period, Table
 from girlscourt.services.report_export import ExportedReport
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import failure_text
+from ui.widgets.form_feedback import failure_text
 from ui.extensions import FeaturePage, Navigator
 from ui.models.report_table_model import ReportTableModel
 from ui.style import MUTED

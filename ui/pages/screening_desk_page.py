@@ -49,12 +49,12 @@ from girlscourt.services.restriction_printing import PrintedDocument
 from girlscourt.services.restrictions import CheckMatch, CheckOutcome
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import failure_text
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from ui.extensions import FeaturePage, Navigator
 from ui.formatting import format_date, format_timestamp
 from ui.models.batched_list_model import BatchedListModel
 from ui.style import MUTED
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 Index = QModelIndex | QPersistentModelIndex

@@ -43,10 +43,10 @@ from girlscourt.services.hearings import HearingRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.assignment_dialog import AssignmentDialog, Step
-from ui.dialogs.consent_dialog import failure_text
 from ui.dialogs.hearing_dialog import HearingDialog
 from ui.extensions import Navigator, RecordSection
 from ui.models.roster_table_model import STATUS_LABELS
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 Index = QModelIndex | QPersistentModelIndex

@@ -39,13 +39,14 @@ from girlscourt.services.referral_printing import PrintedDocument
 from girlscourt.services.referrals import ReferralRecord, ReferralSummary
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import ConsentListDialog, failure_text
+from ui.dialogs.consent_dialog import ConsentListDialog
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from ui.dialogs.referral_dialog import MoveReferralDialog, ReferralDialog, refusal_text
 from ui.extensions import Navigator, RecordSection
 from ui.formatting import format_timestamp
 from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR, MUTED
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 Index = QModelIndex | QPersistentModelIndex

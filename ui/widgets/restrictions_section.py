@@ -35,12 +35,12 @@ from girlscourt.services import restrictions
 from girlscourt.services.restrictions import RestrictionRecord
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.consent_dialog import failure_text
 from ui.dialogs.restriction_dialog import STATUS_TEXT, LiftRestrictionDialog, RestrictionDialog
 from ui.extensions import Navigator, RecordSection
 from ui.formatting import format_date, format_timestamp
 from ui.models.batched_list_model import BatchedListModel
 from ui.style import MUTED, WARNING_BORDER
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 Index = QModelIndex | QPersistentModelIndex
