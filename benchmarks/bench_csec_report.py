@@ -1,9 +1,11 @@
 """Times the quarterly CSEC report over 400k synthetic intakes on SQLite (budget: 2 s, in SQL).
 
 Run: ``.venv/bin/python benchmarks/bench_csec_report.py [--intakes N] [--runs N] [--keep DIR]``.
-Bulk-inserts youths, intakes, screenings, risk decisions, checklist steps, advocate referrals and
-MDT meetings with ``insert()`` in batches, then times :func:`compute` + :func:`finish` for the last
-full quarter and counts the SQL statements it ran. Every row is synthetic.
+Bulk-inserts youths, intakes (with petition, detention and jurisdiction times), screenings, risk
+decisions, checklist steps, advocate referrals and MDT meetings with ``insert()`` in batches,
+stores every intake's legal deadlines the way the schema migration does (and times that), then
+times :func:`compute` + :func:`finish` for the last full quarter and counts the SQL statements it
+ran. Every row is synthetic.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from girlscourt.db.models import (
 )
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.csec_report import render_csec_report
+from girlscourt.services import legal_deadlines
 from girlscourt.services.core import Core
 from girlscourt.services.csec_metrics import compute, finish, make_period
 from girlscourt.services.intake_codes import intake_codes
@@ -105,11 +108,20 @@ class Synthetic:
         }
 
     def episode(self, episode_id: int, youth_id: int, start: dt.datetime) -> dict[str, Any]:
-        held = start + dt.timedelta(hours=self.rng.choice([3, 6, 20, 40, 90, 300, 900]))
+        rng = self.rng
+        held = start + dt.timedelta(hours=rng.choice([3, 6, 20, 40, 90, 300, 900]))
+        filed = (
+            start + dt.timedelta(hours=rng.choice([6, 20, 30, 60])) if rng.random() < 0.7 else None
+        )
+        heard = filed + dt.timedelta(hours=rng.choice([20, 26, 70])) if filed else None
+        found = heard + dt.timedelta(days=rng.choice([10, 18, 25])) if heard else None
         return {
             "id": episode_id,
             "youth_id": youth_id,
             "custody_start_at": start,
+            "petition_filed_at": filed if filed and filed < self.now else None,
+            "detention_hearing_at": heard if heard and heard < self.now else None,
+            "jurisdiction_at": found if found and found < self.now and rng.random() < 0.6 else None,
             "released_at": held if held < self.now else None,
             "housing_unit": self.rng.choice(UNITS),
             "warrant": False,
@@ -232,6 +244,10 @@ def build(core: Core, intakes: int, seed: int) -> dict[str, int]:
             counts["protocol rows"] += make.protocol(w, episode_id, youth_id, at)
     w.flush()
     counts["rows"] = w.total
+    t = time.perf_counter()
+    with core.db.engine.begin() as connection:
+        counts["deadlines"] = legal_deadlines.backfill(connection, core.settings.timezone)
+    counts["deadline backfill s"] = round(time.perf_counter() - t, 1)
     return counts
 
 

@@ -9,7 +9,8 @@ from girlscourt.cli.context import open_core, read_password
 
 
 def register(sub: Any) -> None:
-    """Add ``db upgrade``, ``db status``, ``db grant-app-role`` and ``db set-password``."""
+    """Add ``db upgrade``, ``db status``, ``db grant-app-role``, ``db set-password`` and
+    ``db recompute-deadlines``."""
     db = sub.add_parser("db", help="database schema and connection").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
     )
@@ -26,6 +27,11 @@ def register(sub: Any) -> None:
     )
     grant.add_argument("role", metavar="ROLE")
     grant.set_defaults(handler=db_grant_app_role)
+    db.add_parser(
+        "recompute-deadlines",
+        help="recompute every custody episode's stored legal deadlines (an administrator; "
+        "after a change of county time zone or a bulk import)",
+    ).set_defaults(handler=db_recompute_deadlines)
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
@@ -98,5 +104,19 @@ def db_grant_app_role(args: argparse.Namespace) -> int:
     print(
         f"granted {report.role} the app's privileges on schema {report.schema}: "
         f"{report.data_tables} data tables read/write, audit_event SELECT/INSERT only"
+    )
+    return 0
+
+
+def db_recompute_deadlines(args: argparse.Namespace) -> int:
+    from girlscourt.cli.context import sign_in
+    from girlscourt.services import legal_deadlines
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    report = legal_deadlines.recompute_all(core, actor)
+    print(
+        f"recomputed {report.deadlines} deadlines of {report.episodes} custody episodes "
+        f"(calendar: {report.calendar_version})"
     )
     return 0

@@ -18,11 +18,18 @@
 # hidden entry can be solved exactly when it is a bridge of the graph of hidden entries, so the
 # fixed point here (no bridge, no line with a single hidden entry) leaves every hidden value
 # undetermined: ``tests/unit/test_suppression.py`` checks that by solving the equations.
+#
+# Across tables (:func:`suppress_linked`): when several tables publish one quantity (the total of
+# intakes in the breakdown by age and in the one by gender), it is hidden in all of them as soon
+# as it is hidden in one, and each table then protects it like any of its own hidden entries;
+# this repeats until no table changes. So a number is shown or hidden alike everywhere, and no
+# table publishes what another hides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from girlscourt.errors import ValidationError
 
@@ -33,6 +40,7 @@ DEFAULT_THRESHOLD = 11
 Entry = tuple[str, int, int]
 _Node = tuple[str, int]
 _GROUND: _Node = ("free", 0)
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -212,15 +220,22 @@ def suppress(
     threshold: int = DEFAULT_THRESHOLD,
     row_totals: bool = True,
     column_totals: bool = True,
+    force: Iterable[Entry] = (),
 ) -> SuppressedTable:
     """Suppress ``values`` (rows of counts) and the totals that will be published with them.
 
     ``row_totals`` / ``column_totals`` say which margins are published (a grand total comes with
-    both); totals are computed from the unsuppressed counts.
+    both); totals are computed from the unsuppressed counts. ``force`` names entries to hide
+    whatever their value (another table hides the same quantity, see :func:`suppress_linked`);
+    they get complementary suppression like any other hidden entry.
     """
     _check(values, threshold)
     graph, row_sums, col_sums, grand = _build(values, row_totals, column_totals)
     hidden = {e for e, v in graph.values.items() if 0 < v < threshold}
+    for entry in force:
+        if entry not in graph.edges:
+            raise ValidationError("force", f"{entry} is not an entry of this table")
+        hidden.add(entry)
     while True:
         if _lonely_lines(graph, hidden):
             continue
@@ -259,3 +274,96 @@ def suppress(
 def hide_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> int | None:
     """Primary suppression of a lone count that no published total constrains."""
     return None if 0 < value < threshold else value
+
+
+# --- tables that publish the same quantities -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One table of counts to suppress, with the margins it publishes."""
+
+    values: Sequence[Sequence[int]]
+    row_totals: bool = True
+    column_totals: bool = True
+
+    def value(self, entry: Entry) -> int:
+        """The true value of one of this table's entries (KeyError if it has no such entry)."""
+        kind, i, j = entry
+        n_rows, n_cols = len(self.values), len(self.values[0]) if self.values else 0
+        if kind == "cell" and 0 <= i < n_rows and 0 <= j < n_cols:
+            return self.values[i][j]
+        if kind == "row_total" and self.row_totals and 0 <= i < n_rows:
+            return sum(self.values[i])
+        if kind == "column_total" and self.column_totals and 0 <= j < n_cols:
+            return sum(row[j] for row in self.values)
+        if kind == "grand_total" and self.row_totals and self.column_totals and n_cols:
+            return sum(map(sum, self.values))
+        raise KeyError(entry)
+
+
+def _check_links(blocks: Mapping[K, Block], groups: Sequence[Sequence[tuple[K, Entry]]]) -> None:
+    """Every linked entry exists, and the entries of a link agree (else the caller mislinked)."""
+    for group in groups:
+        values = set()
+        for key, entry in group:
+            if key not in blocks:
+                raise ValidationError("links", f"no table {key!r}")
+            try:
+                values.add(blocks[key].value(entry))
+            except KeyError:
+                raise ValidationError("links", f"table {key!r} has no entry {entry}") from None
+        if len(values) > 1:
+            raise ValidationError("links", f"linked entries differ in value: {group}")
+
+
+def suppress_linked(
+    blocks: Mapping[K, Block],
+    links: Iterable[Sequence[tuple[K, Entry]]],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> dict[K, SuppressedTable]:
+    """Suppress tables that publish some of the same quantities, so each is shown or hidden
+    alike everywhere and no hidden value can be worked out by reading the tables together.
+
+    Each link lists entries (table key, entry) that are one quantity, e.g. the total of
+    intakes in the tables by age and by gender. A quantity hidden in one table (small, or a
+    complementary choice there) is forced hidden in every other table that shows it, which may
+    make those tables hide partners of their own; that repeats until nothing changes (hidden
+    sets only grow, so it ends).
+
+    Why that is enough: each table, suppressed with the shared quantity hidden, leaves that
+    quantity and its own hidden entries undetermined by its own equations. Tables joined by one
+    shared hidden quantity cannot pin down together what none pins down alone: an equation
+    from table A mentions only A's entries and the shared one, so a combination determining an
+    entry of A would need the other tables to determine the shared one by themselves.
+    ``tests/unit/test_suppression.py`` and the report's property test check the published
+    result by solving every table's equations at once.
+    """
+    groups = [tuple(group) for group in links]
+    _check_links(blocks, groups)
+    forced: dict[K, set[Entry]] = {key: set() for key in blocks}
+
+    def run(key: K) -> SuppressedTable:
+        block = blocks[key]
+        return suppress(
+            block.values,
+            threshold=threshold,
+            row_totals=block.row_totals,
+            column_totals=block.column_totals,
+            force=forced[key],
+        )
+
+    results = {key: run(key) for key in blocks}
+    while True:
+        stale: set[K] = set()
+        for group in groups:
+            if any(results[key].is_hidden(entry) for key, entry in group):
+                for key, entry in group:
+                    if not results[key].is_hidden(entry):
+                        forced[key].add(entry)
+                        stale.add(key)
+        if not stale:
+            return results
+        for key in stale:
+            results[key] = run(key)

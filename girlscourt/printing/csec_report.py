@@ -209,9 +209,10 @@ def render_csec_report(report: CsecReport, meta: DocumentMeta) -> bytes:
         ),
         para(
             f"Aggregates only. Counts from 1 to {report.threshold - 1} are shown as *, and so "
-            "are enough other counts that none can be worked out from the totals; rates and "
-            "durations resting on a hidden count are hidden too. Youth with sealed records are "
-            "left out. A bar marked * in a chart is hidden.",
+            "are enough other counts that none can be worked out from the totals, in one table "
+            "or across tables; a number printed in several tables is shown or hidden alike in "
+            "all. Rates and durations resting on a hidden count are hidden too. Youth whose "
+            "every petition is sealed are left out. A bar marked * in a chart is hidden.",
             "small",
         ),
         Spacer(1, 6),

@@ -35,8 +35,14 @@ class HolidayEntry:
 
 
 def calendar_in(session: Session, today: dt.date) -> JudicialCalendar:
-    """The calendar as the database has it now (inside the caller's session)."""
-    rows = session.execute(select(CourtHoliday).order_by(CourtHoliday.day)).scalars().all()
+    """The calendar as the database has it now (inside the caller's session).
+
+    Names its columns rather than loading entities, so the migration that first stores legal
+    deadlines can count days with it.
+    """
+    rows = session.execute(
+        select(CourtHoliday.day, CourtHoliday.name, CourtHoliday.action).order_by(CourtHoliday.day)
+    ).all()
     additions = {r.day: r.name for r in rows if r.action == ADD}
     removals = [r.day for r in rows if r.action == REMOVE]
     years = [r.day.year for r in rows] + [today.year]
@@ -99,6 +105,15 @@ def _free_day(session: Session, day: dt.date) -> None:
         )
 
 
+def _refresh_deadlines(core: Core, session: Session, day: dt.date) -> None:
+    """Stored deadlines that count across ``day`` move with it, in the same transaction."""
+    from girlscourt.services import legal_deadlines  # it builds on this module's calendar
+
+    session.flush()
+    calendar = calendar_in(session, core.today())
+    legal_deadlines.refresh_for_day(session, day, calendar, core.settings.timezone, core.now())
+
+
 def add_court_holiday(core: Core, actor: Actor, day: dt.date, name: str) -> HolidayEntry:
     """Close the court on ``day`` (a county closure or an alternate observance date)."""
     core.require(actor, Action.COURT_CONFIGURE)
@@ -113,6 +128,7 @@ def add_court_holiday(core: Core, actor: Actor, day: dt.date, name: str) -> Holi
         core.audit(
             session, actor, "court.holiday_add", record_kind="court_holiday", record_id=row.id
         )
+        _refresh_deadlines(core, session, day)
         return HolidayEntry(day, clean, COUNTY, row.id, row.version)
 
 
@@ -131,6 +147,7 @@ def remove_statutory_holiday(core: Core, actor: Actor, day: dt.date, reason: str
         core.audit(
             session, actor, "court.holiday_remove", record_kind="court_holiday", record_id=row.id
         )
+        _refresh_deadlines(core, session, day)
         return HolidayEntry(day, clean, REMOVED, row.id, row.version)
 
 
@@ -146,7 +163,9 @@ def undo_county_change(core: Core, actor: Actor, change_id: int, expected_versio
                 f"court holiday change {change_id}: someone else changed it; reload the calendar",
                 current_version=row.version,
             )
+        day = row.day
         session.delete(row)
         core.audit(
             session, actor, "court.holiday_undo", record_kind="court_holiday", record_id=change_id
         )
+        _refresh_deadlines(core, session, day)

@@ -1,12 +1,21 @@
 """CSEC data compilation (DOMAIN 6.3): each figure computed in SQL, suppressed before it leaves."""
 
-# Two stages. :func:`compute` runs ten grouped statements (no per-row loops in Python) and
+# Two stages. :func:`compute` runs thirteen grouped statements (no per-row loops in Python) and
 # returns the raw counts; :func:`finish` applies small-cell suppression and builds the tables and
 # charts a screen or an export shows. :func:`csec_report` is the service: analysts always get the
 # suppressed report; supervisors and administrators may see raw counts on screen, never in an
 # export (``report_export`` always suppresses).
 #
-# Sealed records never count: every query goes through :func:`_visible_youths`.
+# Suppression is coordinated across tables: the quantities several tables publish (the totals of
+# the equity breakdowns, the youth first identified, the screenings) are listed in
+# :func:`linked_cells` and are shown or hidden alike everywhere (``suppression.suppress_linked``).
+#
+# Sealed records never count: every query goes through :func:`_visible_youths`, which is the
+# sealing service's rule (a youth is hidden when every petition she has is sealed); hearings on a
+# sealed petition are left out too.
+#
+# Court deadline compliance reads the deadlines stored with each episode (``legal_deadline``,
+# kept by ``services.legal_deadlines`` with the board's own computation).
 
 from __future__ import annotations
 
@@ -43,6 +52,7 @@ from girlscourt.db.models import (
     DetentionAssessment,
     GirlsCourtAssignment,
     Hearing,
+    LegalDeadline,
     MdtMeeting,
     Petition,
     Referral,
@@ -53,20 +63,26 @@ from girlscourt.db.models import (
     Youth,
 )
 from girlscourt.domain import suppression
+from girlscourt.domain.deadlines import (
+    RULE_241_1,
+    RULE_631,
+    RULE_631B,
+    RULE_632A,
+    RULE_657,
+    RULE_702,
+)
 from girlscourt.domain.intake_rules import IntakeCodes
 from girlscourt.domain.permissions import Action, Role
 from girlscourt.errors import ValidationError
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.intake_codes import instruments, intake_codes
+from girlscourt.services.sealing import visible_petition_filter, visible_youth_filter
 
 Value = int | float | None
 
 COUNT, STAFF, HOURS, DAYS, PERCENT, TARGET = "count", "staff", "hours", "days", "percent", "target"
 DERIVED = (HOURS, DAYS, PERCENT)
 
-# Petition states that seal a youth's record away from reports. The sealing service (another
-# module) will own this; until then the states are those hearings.py hides.
-SEALED_STATES = ("sealed_786", "sealed_781", "vacated_236.14")
 ADVOCATE_REFERRAL_TYPES = ("csec_advocacy", "victim_advocate")
 AGE_GROUPS = (
     ("13_under", "13 or younger"),
@@ -117,6 +133,32 @@ HEARING_OUTCOMES = (
     ("continued", "Continued"),
     ("off_calendar", "Off calendar"),
     ("none", "No outcome yet"),
+)
+DEADLINE_RULES = (
+    (RULE_631, "WIC 631: released, or petition filed, within 48 judicial hours"),
+    (RULE_631B, "WIC 631(b): supervisor approval to hold past 24 hours"),
+    (RULE_632A, "WIC 632(a): detention hearing by the next judicial day after filing"),
+    (RULE_657, "WIC 657 / 636: jurisdiction hearing (detained: 15 judicial days)"),
+    (RULE_702, "WIC 702: disposition hearing (detained: 10 judicial days)"),
+    (RULE_241_1, "WIC 241.1: dual-status hearing (15 court days)"),
+)
+DEADLINE_AXIS = (  # chart axis labels, short enough to show whole
+    (RULE_631, "§631"),
+    (RULE_631B, "§631(b)"),
+    (RULE_632A, "§632(a)"),
+    (RULE_657, "§657"),
+    (RULE_702, "§702"),
+    (RULE_241_1, "§241.1"),
+)
+ALWAYS_SHOWN_RULES = (RULE_631, RULE_631B, RULE_632A, RULE_657, RULE_702)
+DEADLINE_STATES = (
+    ("met", "Met in time"),
+    ("breached", "Breached"),
+    ("pending", "Not yet due"),
+)
+COURT_TIMES = (
+    (RULE_657, "jurisdiction", "Custody to jurisdiction hearing"),
+    (RULE_702, "disposition", "Custody to disposition hearing"),
 )
 MILESTONES = (
     ("advocate_referral", "Advocate referral sent", "crisis_advocate"),
@@ -307,6 +349,7 @@ class ChartSpec:
     series: tuple[str, ...]
     value_label: str
     title: str = ""
+    short_labels: tuple[tuple[str, str], ...] = ()  # (row key, axis label) for long row labels
 
 
 @dataclass(frozen=True)
@@ -469,22 +512,10 @@ class _Context:
         return year - before_birthday
 
 
-def _sealed_youths() -> Select[Any]:
-    """Youths with a sealed petition: they never count in a report."""
-    return (
-        select(CourtCase.youth_id)
-        .join(Petition, Petition.case_id == CourtCase.id)
-        .where(Petition.sealing_state.in_(SEALED_STATES))
-    )
-
-
 def _visible_youths(youth_id: Any) -> ColumnElement[bool]:
-    """The one filter every query uses: the youth has no sealed record.
-
-    Switch the body to the sealing service's ``sealed_youth_ids`` once it exists.
-    """
-    visible: ColumnElement[bool] = youth_id.not_in(_sealed_youths())
-    return visible
+    """The one filter every query uses: the sealing service's rule, so a youth vanishes from
+    the report exactly when she vanishes from search and lists (every petition sealed)."""
+    return visible_youth_filter(youth_id)
 
 
 def _stats(
@@ -1179,12 +1210,12 @@ def _court(ctx: _Context) -> tuple[RawTable, RawTable]:
     )
     h, c, p = Hearing, CourtCase, Petition
     outcome = func.coalesce(h.outcome, "none")
-    sealed_petition = h.petition_id.in_(select(p.id).where(p.sealing_state.in_(SEALED_STATES)))
+    open_petition = h.petition_id.in_(select(p.id).where(visible_petition_filter(p.sealing_state)))
     query = (
         select(h.girls_court, outcome, func.count())
         .join(c, c.id == h.case_id)
         .where(ctx.in_period(h.scheduled_at), _visible_youths(c.youth_id))
-        .where(or_(h.petition_id.is_(None), ~sealed_petition))
+        .where(or_(h.petition_id.is_(None), open_petition))
         .group_by(h.girls_court, outcome)
     )
     cells: dict[str, dict[str, Value]] = {}
@@ -1206,6 +1237,113 @@ def _court(ctx: _Context) -> tuple[RawTable, RawTable]:
         chart=ChartSpec("stacked", ("held", "continued", "off_calendar", "none"), "hearings"),
     )
     return stages, hearings
+
+
+def _deadline_compliance(ctx: _Context) -> RawTable:
+    """Statutory deadlines due in the period, met in time, breached or not yet due, per rule.
+
+    The state is taken at the period's end, or now when the period has not ended: met when the
+    satisfying event happened by then and by the due time; breached when it happened late, or
+    had not happened by then and the due time had passed; otherwise not yet due. That is the
+    board's rule (``deadlines.deadline_state``) applied at that moment.
+    """
+    ld = LegalDeadline
+    as_of = ctx.at(min(ctx.hi, ctx.now))
+    known = and_(ld.met_at.is_not(None), ld.met_at <= as_of)
+    state = case(
+        (and_(known, ld.met_at <= ld.due_at), "met"),
+        (known, "breached"),
+        (ld.due_at < as_of, "breached"),
+        else_="pending",
+    )
+    query = select(ld.rule, state, func.count()).where(
+        ctx.in_period(ld.due_at), _visible_youths(ld.youth_id)
+    )
+    if ctx.period.unit:
+        query = query.where(ld.episode_id.in_(ctx.unit_episodes()))
+    cells: dict[str, dict[str, Value]] = {}
+    for rule, bucket, n in ctx.run(query.group_by(ld.rule, state)):
+        cells.setdefault(str(rule), {})[str(bucket)] = int(n)
+    labels = dict(DEADLINE_RULES)
+    order = [r for r, _ in DEADLINE_RULES]
+    rules = [r for r in order if r in ALWAYS_SHOWN_RULES or r in cells]
+    rules += sorted(r for r in cells if r not in order)
+    return _raw_table(
+        "deadlines",
+        "Court deadline compliance",
+        "Statutory deadline",
+        (
+            *(Column(k, label, additive=True) for k, label in DEADLINE_STATES),
+            Column("total", "Deadlines due"),
+        ),
+        [(r, labels.get(r, r), cells.get(r, {})) for r in rules],
+        note="Deadlines of custody episodes falling due in the period, as of the period's end "
+        "(or now). Met: the release, petition or hearing came by the due time. Breached: it "
+        "came late, or had not come when the due time passed. Judicial days follow the county "
+        "court calendar; continuances and time waivers are not applied.",
+        chart=ChartSpec(
+            "stacked", ("met", "breached", "pending"), "deadlines", short_labels=DEADLINE_AXIS
+        ),
+    )
+
+
+def _court_times(ctx: _Context) -> RawTable:
+    """Days from custody to the jurisdiction and disposition hearings held in the period."""
+    ld, e = LegalDeadline, CustodyEpisode
+    kinds = {rule: key for rule, key, _ in COURT_TIMES}
+    days = ctx.hours(ld.met_at, e.custody_start_at) / 24.0
+    query = (
+        select(
+            case(*((ld.rule == rule, key) for rule, key in kinds.items())).label("k"),
+            cast(days, Float).label("v"),
+        )
+        .join(e, e.id == ld.episode_id)
+        .where(
+            ld.rule.in_(list(kinds)),
+            ld.met_at >= ctx.at(ctx.lo),
+            ld.met_at < ctx.at(min(ctx.hi, ctx.now)),
+            _visible_youths(ld.youth_id),
+        )
+    )
+    if ctx.period.unit:
+        query = query.where(e.housing_unit == ctx.period.unit)
+    values = query.subquery()
+    found = {
+        str(k): (int(n), _f(p50), _f(p90))
+        for k, n, p50, p90 in ctx.run(
+            _stats(ctx, values, (0.5, 0.9), lambda c: [func.count().label("n")])
+        )
+    }
+    return _raw_table(
+        "court_times",
+        "Days from custody to the jurisdiction and disposition hearings",
+        "Interval",
+        (
+            Column("episodes", "Hearings held"),
+            Column("median", "Median (days)", DAYS, basis=("episodes",)),
+            Column("p90", "90th pct (days)", DAYS, basis=("episodes",)),
+        ),
+        [
+            (
+                key,
+                label,
+                dict(
+                    zip(("episodes", "median", "p90"), found.get(key, (0, None, None)), strict=True)
+                ),
+            )
+            for _, key, label in COURT_TIMES
+        ],
+        total_row=False,
+        note="Episodes whose jurisdiction or disposition hearing was held in the period, counted "
+        "from the start of custody.",
+        chart=ChartSpec(
+            "bar",
+            ("median", "p90"),
+            "days",
+            "Days from custody to hearing",
+            (("jurisdiction", "Jurisdiction"), ("disposition", "Disposition")),
+        ),
+    )
 
 
 def _partnership(ctx: _Context) -> tuple[RawTable, RawTable]:
@@ -1311,6 +1449,8 @@ def compute(
     band_decision, reasons, detention_figures = _detention(ctx)
     referrals = _referrals(ctx)
     stages, hearings = _court(ctx)
+    deadlines = _deadline_compliance(ctx)
+    court_times = _court_times(ctx)
     mdt, trainings = _partnership(ctx)
     intakes, screened = int(overall.get("intakes", 0)), int(overall.get("screened", 0))
     figures = [
@@ -1342,6 +1482,14 @@ def compute(
         ),
         *detention_figures,
         RawFigure(
+            "deadlines_breached",
+            "Court deadlines breached",
+            COUNT,
+            deadlines.total("breached"),
+            cells=(("deadlines", "total", "breached"),),
+            note="Statutory deadlines due in the period that were breached (WIC 631-702).",
+        ),
+        RawFigure(
             "mdt_meetings",
             "MDT meetings held",
             COUNT,
@@ -1360,6 +1508,8 @@ def compute(
         referrals,
         stages,
         hearings,
+        deadlines,
+        court_times,
         mdt,
         trainings,
         *breakdowns,
@@ -1370,42 +1520,136 @@ def compute(
 # --- suppression and publication -----------------------------------------------------------------
 
 
-def _suppress_block(
-    raw: RawTable, cols: list[int], with_row_totals: bool, threshold: int
-) -> set[tuple[int, int]]:
-    """Suppress the count columns ``cols`` (with the row's total column when they add up to it)."""
-    total_j = next((j for j, c in enumerate(raw.columns) if c.key == "total"), None)
-    matrix = [[int(raw.values[i][j] or 0) for j in cols] for i in range(len(raw.rows))]
-    result = suppression.suppress(
-        matrix,
-        threshold=threshold,
-        row_totals=with_row_totals,
-        column_totals=raw.total_row is not None,
-    )
-    out: set[tuple[int, int]] = set()
-    for kind, i, k in result.hidden:
-        if kind == "cell":
-            out.add((i, cols[k]))
-        elif kind == "column_total":
-            out.add((-1, cols[k]))
-        elif total_j is not None:  # the row's total, or the grand total
-            out.add((i if kind == "row_total" else -1, total_j))
-    return out
+Position = tuple[int, int]  # (row, column) of a table; row -1 is the totals row
+CellRef = tuple[str, str, str]  # (table key, row key or "total", column key)
 
 
-def _hidden_cells(raw: RawTable, threshold: int) -> set[tuple[int, int]]:
-    """(row, column) positions to hide; row -1 is the totals row."""
+@dataclass(frozen=True)
+class SuppressionBlock:
+    """Count columns of one table that are suppressed together, and where their entries sit.
+
+    The additive columns of a table form one block with the row's ``total`` column as row totals;
+    every other count column is a block of its own. Each block's column totals are the table's
+    totals row, when it has one.
+    """
+
+    table: str
+    block: suppression.Block
+    positions: Mapping[suppression.Entry, Position]
+
+    def entry_at(self, position: Position) -> suppression.Entry | None:
+        """The block entry published at ``position``, if this block has one there."""
+        return next((e for e, p in self.positions.items() if p == position), None)
+
+
+def suppression_blocks(raw: RawTable) -> list[SuppressionBlock]:
+    """The blocks of ``raw`` (none when it has no body rows)."""
     if not raw.rows:
-        return set()
+        return []
     columns = raw.columns
     total_j = next((j for j, c in enumerate(columns) if c.key == "total"), None)
     additive = [j for j, c in enumerate(columns) if c.additive]
-    hidden: set[tuple[int, int]] = set()
+    groups: list[tuple[list[int], bool]] = []
     if additive:
-        hidden |= _suppress_block(raw, additive, total_j is not None, threshold)
+        groups.append((additive, total_j is not None))
     for j, c in enumerate(columns):
         if c.kind == COUNT and not c.additive and not (additive and j == total_j):
-            hidden |= _suppress_block(raw, [j], False, threshold)
+            groups.append(([j], False))
+    with_totals_row = raw.total_row is not None
+    blocks = []
+    for cols, row_totals in groups:
+        matrix = [[int(raw.values[i][j] or 0) for j in cols] for i in range(len(raw.rows))]
+        positions: dict[suppression.Entry, Position] = {}
+        for i in range(len(raw.rows)):
+            for k, j in enumerate(cols):
+                positions[("cell", i, k)] = (i, j)
+            if row_totals and total_j is not None:
+                positions[("row_total", i, -1)] = (i, total_j)
+        if with_totals_row:
+            for k, j in enumerate(cols):
+                positions[("column_total", -1, k)] = (-1, j)
+            if row_totals and total_j is not None:
+                positions[("grand_total", -1, -1)] = (-1, total_j)
+        blocks.append(
+            SuppressionBlock(
+                raw.key, suppression.Block(matrix, row_totals, with_totals_row), positions
+            )
+        )
+    return blocks
+
+
+def linked_cells(metrics: Metrics) -> list[tuple[CellRef, ...]]:
+    """Cells of different tables (or rows) that publish one quantity, so suppression treats
+    them as one: hidden in one place, hidden in all.
+
+    * The totals of intakes, screened, identified and detained are the same in the four equity
+      breakdowns, and intakes and detained again in the detention table (one episode list).
+    * The youth first identified in the period: the "first identified" total by source, and the
+      youth count of every timeliness row (the same cohort).
+    * The screenings completed in the period: by instrument and by trigger.
+    """
+    breakdowns = [key for _, key, _, _ in BREAKDOWNS]
+    links: list[tuple[CellRef, ...]] = []
+    for column in ("intakes", "screened", "identified", "detained"):
+        group = [(key, "total", column) for key in breakdowns]
+        if column in ("intakes", "detained"):
+            group.append(("detention_csec", "total", column))
+        links.append(tuple(group))
+    links.append(
+        (
+            ("identified_by_source", "total", "new"),
+            *(("timeliness", key, "total") for key, _, _ in MILESTONES),
+        )
+    )
+    links.append(
+        (("screening_results", "total", "total"), ("screening_triggers", "total", "screenings"))
+    )
+    present = {t.key for t in metrics.tables}
+    return [tuple(ref for ref in group if ref[0] in present) for group in links]
+
+
+def _position(raw: RawTable, row_key: str, column_key: str) -> Position | None:
+    if row_key == "total":
+        i = -1 if raw.total_row is not None else None
+    else:
+        i = next((n for n, (k, _) in enumerate(raw.rows) if k == row_key), None)
+    j = next((n for n, c in enumerate(raw.columns) if c.key == column_key), None)
+    return None if i is None or j is None else (i, j)
+
+
+def hidden_cells(metrics: Metrics, threshold: int) -> dict[str, set[Position]]:
+    """Per table, the (row, column) positions to hide, suppression coordinated across tables."""
+    tables = {raw.key: raw for raw in metrics.tables}
+    blocks: dict[tuple[str, int], SuppressionBlock] = {}
+    for raw in metrics.tables:
+        for n, block in enumerate(suppression_blocks(raw)):
+            blocks[(raw.key, n)] = block
+    links: list[list[tuple[tuple[str, int], suppression.Entry]]] = []
+    for group in linked_cells(metrics):
+        refs = []
+        for table_key, row_key, column_key in group:
+            position = _position(tables[table_key], row_key, column_key)
+            for block_key, block in blocks.items():
+                entry = block.entry_at(position) if position and block_key[0] == table_key else None
+                if entry is not None:
+                    refs.append((block_key, entry))
+        if len(refs) > 1:
+            links.append(refs)
+    results = suppression.suppress_linked(
+        {key: b.block for key, b in blocks.items()}, links, threshold=threshold
+    )
+    hidden: dict[str, set[Position]] = {raw.key: set() for raw in metrics.tables}
+    for key, result in results.items():
+        block = blocks[key]
+        hidden[block.table] |= {block.positions[e] for e in result.hidden}
+    for raw in metrics.tables:
+        _hide_derived(raw, hidden[raw.key], threshold)
+    return hidden
+
+
+def _hide_derived(raw: RawTable, hidden: set[Position], threshold: int) -> None:
+    """Rates and durations go with the counts they rest on (hidden, or small)."""
+    columns = raw.columns
     rows = [*range(len(raw.rows)), *([-1] if raw.total_row is not None else [])]
     for j, c in enumerate(columns):
         if c.kind not in DERIVED:
@@ -1417,12 +1661,9 @@ def _hidden_cells(raw: RawTable, threshold: int) -> set[tuple[int, int]]:
             small = any(c.kind != PERCENT and 0 < int(source[b] or 0) < threshold for b in basis)
             if small or any((i, b) in hidden for b in basis):
                 hidden.add((i, j))
-    return hidden
 
 
-def _publish(raw: RawTable, suppress: bool, threshold: int) -> Table:
-    hidden = _hidden_cells(raw, threshold) if suppress else set()
-
+def _publish(raw: RawTable, hidden: set[Position]) -> Table:
     def row(i: int, key: str, label: str, values: Sequence[Value], total: bool) -> Row:
         flags = tuple((i, j) in hidden for j in range(len(values)))
         shown = tuple(None if flag else v for v, flag in zip(values, flags, strict=True))
@@ -1449,7 +1690,7 @@ def _chart(raw: RawTable, table: Table) -> Chart | None:
         spec.title or table.title,
         table.key,
         spec.kind,
-        tuple(r.label for r in table.body),
+        tuple(dict(spec.short_labels).get(r.key, r.label) for r in table.body),
         tuple(series),
         spec.value_label,
     )
@@ -1503,13 +1744,34 @@ DEFINITIONS = (
         "counts that none can be worked out from the totals. Zero is shown. Rates and durations "
         "built on a hidden or small count are hidden too.",
     ),
-    ("Sealed records", "Youth with a sealed petition are left out of every figure."),
+    (
+        "Court deadlines",
+        "The statutory deadlines of each custody episode (WIC 631, 631(b), 632(a), 657 with "
+        "636, 702), computed as the in-custody board shows them and stored when the intake, a "
+        "later event, a hearing's outcome or the court calendar changes. A deadline counts in "
+        "the period it falls due in; its state is taken at the period's end (or now): met in "
+        "time, breached (late, or not met when due), or not yet due. WIC 631 is met by release "
+        "or a petition (on the 631(b) non-violent misdemeanour track, by release or the "
+        "detention hearing). A held detention, jurisdiction or disposition hearing meets the "
+        "deadline of the custody episode running when it was held.",
+    ),
+    (
+        "Small cells across tables",
+        "A number shown in several tables (such as the total of intakes in every breakdown) is "
+        "shown or hidden alike in all of them, so no table gives away what another hides.",
+    ),
+    (
+        "Sealed records",
+        "Youth whose every petition is sealed are left out of every figure, as they are from "
+        "search and lists; hearings on a sealed petition are left out too.",
+    ),
 )
 
 
 def finish(metrics: Metrics, *, suppress: bool, threshold: int) -> CsecReport:
     """Suppress (when asked) and lay out the report: tables, charts and headline figures."""
-    tables = [_publish(raw, suppress, threshold) for raw in metrics.tables]
+    hidden = hidden_cells(metrics, threshold) if suppress else {}
+    tables = [_publish(raw, hidden.get(raw.key, set())) for raw in metrics.tables]
     by_key = {t.key: t for t in tables}
     charts = [c for raw in metrics.tables if (c := _chart(raw, by_key[raw.key])) is not None]
     figures = tuple(_publish_figure(f, by_key, suppress, threshold) for f in metrics.figures)

@@ -10,12 +10,13 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import (
     AssignmentEvent,
     CourtCase,
+    CustodyEpisode,
     Department,
     GirlsCourtAssignment,
     Hearing,
@@ -26,6 +27,7 @@ from girlscourt.db.models import (
 from girlscourt.domain.hearing_rules import CONTINUED, GIRLS_COURT_CODE, HELD, OFF_CALENDAR
 from girlscourt.domain.judicial_calendar import JudicialCalendar
 from girlscourt.domain.permissions import Action
+from girlscourt.services import legal_deadlines
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court_calendar import calendar_in
 
@@ -328,9 +330,35 @@ def _new_case_number(rng: random.Random, taken: set[str], year: int) -> str:
             return number
 
 
+def _recent_petitions(
+    session: Session, tz: dt.tzinfo, today: dt.date
+) -> dict[int, tuple[dt.date, bool]]:
+    """Youths whose latest intake has a petition filed in the last 240 days: the filing date
+    and whether she is still in custody (their cases follow that intake, so the stored court
+    deadlines of the demo have hearings to meet them)."""
+    e = CustodyEpisode
+    latest = (
+        select(e.youth_id, func.max(e.custody_start_at).label("start")).group_by(e.youth_id)
+    ).subquery()
+    rows = session.execute(
+        select(e.youth_id, e.petition_filed_at, e.released_at).join(
+            latest, (latest.c.youth_id == e.youth_id) & (latest.c.start == e.custody_start_at)
+        )
+    ).all()
+    found = {}
+    for youth_id, filed_at, released_at in rows:
+        if filed_at is None:
+            continue
+        filed = filed_at.astimezone(tz).date()
+        if today - dt.timedelta(days=240) <= filed <= today - dt.timedelta(days=2):
+            found[int(youth_id)] = (filed, released_at is None)
+    return found
+
+
 def seed_court(core: Core, actor: Actor, rng: random.Random) -> int:
     """Configure the court and add cases, Girls Court assignments and hearings for some of the
-    existing youths (past months and coming weeks). Returns the number of hearings added."""
+    existing youths (past months and coming weeks), preferring youths whose recent intake has a
+    petition, whose cases then start on its filing date. Returns the number of hearings added."""
     core.require(actor, Action.DEMO_SEED)
     tz = core.settings.timezone
     today = core.today()
@@ -339,8 +367,18 @@ def seed_court(core: Core, actor: Actor, rng: random.Random) -> int:
         departments = _ensure_departments(session)
         _ensure_docket(session, departments["GC"], today)
         calendar = calendar_in(session, today)
+        petitions = _recent_petitions(session, tz, today)
+        with_petition = list(
+            session.execute(
+                select(Youth).where(Youth.id.in_(sorted(petitions))).order_by(Youth.id).limit(400)
+            ).scalars()
+        )
         youth_rows = session.execute(select(Youth).order_by(Youth.id).limit(400)).scalars().all()
-        chosen = rng.sample(list(youth_rows), min(len(youth_rows), 64))
+        # The rest have no intake at all, so their hearings meet no episode's deadline.
+        with_intake = set(session.execute(select(CustodyEpisode.youth_id).distinct()).scalars())
+        others = [y for y in youth_rows if y.id not in with_intake]
+        first = rng.sample(with_petition, min(len(with_petition), 32))
+        chosen = first + rng.sample(others, min(len(others), 64 - len(first)))
         taken = set(session.execute(select(CourtCase.case_number)).scalars())
         assigned = set(
             session.execute(
@@ -358,6 +396,9 @@ def seed_court(core: Core, actor: Actor, rng: random.Random) -> int:
             custody = (
                 "IN" if recent and rng.random() < 0.7 else rng.choice(("IN", "HS", "OUT", "OUT"))
             )
+            if youth.id in petitions:
+                filed, in_custody = petitions[youth.id]
+                custody = "IN" if in_custody else custody
             staff = _Staff(
                 rng.choice(DAS),
                 rng.choice(COUNSEL),
@@ -387,4 +428,7 @@ def seed_court(core: Core, actor: Actor, rng: random.Random) -> int:
                 made.add(plan, open_case, today)
             count += made.count
         core.audit(session, actor, "demo.seed_court", detail=f"hearings={count}")
+        # Hearings are written here directly, not through the hearing service, so the stored
+        # deadlines of these youths' episodes are brought up to date the same way it would.
+        legal_deadlines.refresh(core, session, youth_ids=[y.id for y in chosen])
     return count

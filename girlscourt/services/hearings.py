@@ -51,6 +51,7 @@ from girlscourt.domain.hearing_rules import (
 from girlscourt.domain.judicial_calendar import JudicialCalendar
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
+from girlscourt.services import legal_deadlines
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court import (
     ACTIVE,
@@ -863,6 +864,12 @@ def record_outcome(
                 record_id=next_row.id,
                 detail=_warned_detail(warnings, f"continuance of hearing {row.id}"),
             )
+        # A held (or no longer held) detention, jurisdiction or disposition hearing meets (or no
+        # longer meets) a deadline of the youth's episode: the stored deadlines follow in this
+        # transaction. Scheduling or moving a hearing cannot: only held hearings count.
+        case = session.get(CourtCase, row.case_id)
+        assert case is not None
+        legal_deadlines.refresh(core, session, youth_ids=[case.youth_id])
         return OutcomeResult(
             True,
             _record(session, row, tz, cat),

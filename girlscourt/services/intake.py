@@ -40,10 +40,8 @@ from girlscourt.domain.intake_rules import (
 )
 from girlscourt.domain.permissions import Action, Role
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
-from girlscourt.services import protocol_checklist
+from girlscourt.services import legal_deadlines, protocol_checklist
 from girlscourt.services.core import Actor, Core
-from girlscourt.services.court_calendar import calendar_in
-from girlscourt.services.custody_clocks import clocks_for
 from girlscourt.services.intake_codes import instrument, intake_codes
 from girlscourt.services.protocol_checklist import StepView
 from girlscourt.services.training import current_training
@@ -220,10 +218,9 @@ def record_intake(
                 approver,
             )
         session.flush()
-        calendar = calendar_in(session, core.today())
-        clock = clocks_for(session, [episode], calendar, core.now(), core.settings.timezone)[
-            episode.id
-        ]
+        # The deadlines are stored (for the CSEC report) in this transaction, after the audit
+        # events; the result shows the same ones, with their state now.
+        deadlines = legal_deadlines.refresh(core, session, episode_ids=[episode.id])[episode.id]
         steps = protocol_checklist.steps_for_youth(session, episode.youth_id)
         return IntakeResult(
             episode.id,
@@ -233,7 +230,7 @@ def record_intake(
             risk.recommended_band if risk else None,
             request.decision.decision if request.decision else None,
             direction,
-            clock.deadlines,
+            tuple(m.deadline for m in deadlines),
             tuple(s for s in steps if s.episode_id == episode.id),
         )
 
@@ -431,6 +428,7 @@ def update_episode(
             episode.review_631b_by = actor.user_id
         core.audit(session, actor, "intake.update", record_kind="episode", record_id=episode_id)
         session.flush()
+        legal_deadlines.refresh(core, session, episode_ids=[episode_id])
         return episode.version
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from girlscourt.db.models import (
     Agency,
@@ -43,6 +44,7 @@ from girlscourt.services.csec_metrics import (
     housing_units,
     make_period,
 )
+from tests.unit.test_suppression import _rank
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = dt.datetime(2026, 4, 10, 18, 0, tzinfo=dt.UTC)
@@ -691,3 +693,186 @@ def test_partnership_permissions_and_trainings(core: Core, admin: Actor, officer
     assert by_course["csec_awareness"].current_staff == 1
     assert by_course["Trauma-informed interviewing"].current_staff == 0
     assert by_course["Trauma-informed interviewing"].hours == 4.0
+
+
+# --- property: suppression coordinated across the published tables ------------------------------
+
+Cell = tuple[str, int, str]  # (table key, row index, column key)
+
+# The quantities that several tables publish, written out here (not taken from the service):
+# the equity breakdowns and the detention table count the same intakes; the youth first
+# identified are the "first identified" total by source and every timeliness row's youth; the
+# screenings by instrument and by trigger are the same screenings.
+SAME_QUANTITY: list[list[tuple[str, str, str]]] = [
+    *(
+        [(k, "total", column) for k in ("by_age", "by_gender", "by_race", "by_language")]
+        + ([("detention_csec", "total", column)] if column in ("intakes", "detained") else [])
+        for column in ("intakes", "screened", "identified", "detained")
+    ),
+    [("identified_by_source", "total", "new")]
+    + [
+        ("timeliness", k, "total")
+        for k in ("advocate_referral", "advocate_contact", "mdt", "child_welfare_report")
+    ],
+    [("screening_results", "total", "total"), ("screening_triggers", "total", "screenings")],
+]
+
+
+def _row_index(table: Any, row_key: str) -> int:
+    return next(
+        i
+        for i, r in enumerate(table.rows)
+        if (r.is_total if row_key == "total" else (r.key == row_key and not r.is_total))
+    )
+
+
+def published_equations(tables: Any) -> list[list[tuple[Cell, int]]]:
+    """What a reader can write down from the tables as printed: each row's parts add up to its
+    total, and each count column's body adds up to the totals row."""
+    lines: list[list[tuple[Cell, int]]] = []
+    for t in tables:
+        additive = [c.key for c in t.columns if c.additive]
+        counts = [c.key for c in t.columns if c.kind == "count"]
+        body_rows = [i for i, r in enumerate(t.rows) if not r.is_total]
+        totals_rows = [i for i, r in enumerate(t.rows) if r.is_total]
+        if additive and "total" in counts:
+            for i in range(len(t.rows)):
+                lines.append([((t.key, i, k), 1) for k in additive] + [((t.key, i, "total"), -1)])
+        for i_total in totals_rows:
+            for k in counts:
+                lines.append([((t.key, i, k), 1) for i in body_rows] + [((t.key, i_total, k), -1)])
+    return lines
+
+
+class _Unknowns:
+    """Cells as unknowns, the cells of one quantity merged into one."""
+
+    def __init__(self, report: Any) -> None:
+        self.parent: dict[Cell, Cell] = {}
+        published = {t.key: t for t in report.tables}
+        for group in SAME_QUANTITY:
+            cells = [
+                (k, _row_index(published[k], row), column)
+                for k, row, column in group
+                if k in published and published[k].rows
+            ]
+            for cell in cells[1:]:
+                self.parent[self.find(cell)] = self.find(cells[0])
+
+    def find(self, x: Cell) -> Cell:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            x = self.parent[x]
+        return x
+
+
+def recoverable(report: Any) -> set[Cell]:
+    """Hidden count cells a reader can compute exactly from every table at once."""
+    merged = _Unknowns(report)
+    known, unknown = set(), set()
+    for t in report.tables:
+        for i, r in enumerate(t.rows):
+            for c, flag in zip(t.columns, r.suppressed, strict=True):
+                if c.kind == "count":
+                    (unknown if flag else known).add(merged.find((t.key, i, c.key)))
+    assert not known & unknown, "a quantity is shown in one table and hidden in another"
+    order = sorted(unknown)
+    index = {u: n for n, u in enumerate(order)}
+    matrix = []
+    for line in published_equations(report.tables):
+        row = [Fraction(0)] * len(order)
+        for cell, sign in line:
+            if merged.find(cell) in index:
+                row[index[merged.find(cell)]] += sign
+        matrix.append(row)
+    if not order or not matrix:
+        return set()
+    base = _rank(matrix)
+    return {
+        var
+        for var, n in index.items()
+        if _rank([*matrix, [Fraction(int(k == n)) for k in range(len(order))]]) == base
+    }
+
+
+county_strategy = st.lists(
+    st.tuples(
+        st.booleans(),  # identified before the period
+        st.lists(
+            st.tuples(
+                st.integers(0, 85),  # day of the quarter
+                st.sampled_from(LEVELS),
+                st.booleans(),  # disclosure
+                st.sampled_from(["intake", "intake", "new_information"]),
+                st.sampled_from(["1.0.0", "1.0.0", "0.9.0"]),  # instrument version
+            ),
+            max_size=3,
+        ),
+        st.booleans(),  # an advocate reached her
+        st.sampled_from([None, "release", "detain"]),  # decision on each episode
+    ),
+    min_size=1,
+    max_size=16,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(county=county_strategy, threshold=st.sampled_from([2, 3, 4]))
+def test_property_no_suppressed_cell_is_recoverable_across_linked_tables(
+    clean_core: tuple[Core, Actor], county: list[Any], threshold: int
+) -> None:
+    from girlscourt.services.csec_metrics import finish
+    from girlscourt.services.report_export import to_document
+
+    core, admin = clean_core
+    _wipe(core)
+    start = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
+    with core.write() as session:
+        c = County(session, admin.user_id)
+        for n, (known, screenings, reached, decision) in enumerate(county):
+            youth = c.youth(dt.date(2010 + n % 4, 3, 3), GENDERS[n % 6], "Multiracial", "English")
+            if known:
+                before = c.episode(youth, utc(11, 1, year=2025), utc(11, 2, year=2025))
+                c.screening(youth, before, "possible", utc(11, 1, 19, year=2025))
+            for day, level, disclosure, trigger, version in screenings:
+                at = start + dt.timedelta(days=day)
+                e = c.episode(youth, at, at + hours(30))
+                c.screening(youth, e, level, at + hours(0.5), disclosure=disclosure,
+                            trigger=trigger)  # fmt: skip
+                c.session.flush()
+                if version != "1.0.0":
+                    c.session.execute(
+                        update(Screening)
+                        .where(Screening.episode_id == e)
+                        .values(instrument_version=version)
+                    )
+                if decision is not None:
+                    c.decision(e, "release", decision, at + hours(0.7))
+            if reached and screenings:
+                at = start + dt.timedelta(days=screenings[0][0])
+                c.step(youth, "crisis_advocate", at + hours(1.5), at + hours(2))
+    with core.read() as session:
+        metrics = compute(session, PERIOD, tz=LA, now=NOW)
+    report = finish(metrics, suppress=True, threshold=threshold)
+    raw = {t.key: t for t in metrics.tables}
+    # The linked cells really are one quantity (else the list above is wrong).
+    for group in SAME_QUANTITY:
+        values = {
+            raw[k].total(column) if row == "total" else body(raw[k])[row][column]
+            for k, row, column in group
+        }
+        assert len(values) == 1, group
+    # Nothing small is published, in the export as on screen; what is shown is true.
+    document = to_document(report, "TEST")
+    for table in document["tables"]:
+        kinds = [col["kind"] for col in table["columns"]]
+        truth = raw[table["key"]]
+        for i, row in enumerate(table["rows"]):
+            true_row = truth.total_row if row["total"] else truth.values[i]
+            assert true_row is not None
+            for value, kind, true in zip(row["values"], kinds, true_row, strict=True):
+                if kind == "count" and value is not None:
+                    assert value == true and (value == 0 or value >= threshold)
+    assert not recoverable(report)

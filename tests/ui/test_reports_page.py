@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
-from girlscourt.services import accounts
+from girlscourt.db.models import CustodyEpisode
+from girlscourt.services import accounts, legal_deadlines
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.csec_metrics import CsecReport
 from tests.db.test_csec_metrics import NOW, PERIOD, build_county
@@ -26,6 +28,9 @@ def test_report_shows_tables_charts_and_suppressed_cells(
 ) -> None:
     core.clock = lambda: NOW
     build_county(core, admin)
+    with core.write() as session:  # the fixture writes episodes directly: store their deadlines
+        episodes = session.execute(select(CustodyEpisode.id)).scalars().all()
+        legal_deadlines.refresh(core, session, episode_ids=episodes)
     page = ReportsPage(analyst_context(core, admin))
     qtbot.addWidget(page)
     page.resize(1200, 800)
@@ -39,6 +44,12 @@ def test_report_shows_tables_charts_and_suppressed_cells(
     assert charted, "at least one table has its chart beside it"
     chart = charted[0].chart_view
     assert chart is not None and chart.chart().series()
+    # Court deadline compliance is a table with its chart, like the others.
+    deadlines = next(b for b in page.blocks if b.model.table.key == "deadlines")
+    assert deadlines.chart_view is not None and deadlines.chart_view.chart().series()
+    rules = [r.key for r in deadlines.model.table.body]
+    assert rules == ["WIC631", "WIC631b", "WIC632a", "WIC657", "WIC702"]
+    assert deadlines.model.index(0, 4).data() == "*"  # 6 WIC 631 deadlines: under 11
 
     stars = []
     for block in page.blocks:

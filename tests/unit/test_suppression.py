@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from girlscourt.domain.suppression import DEFAULT_THRESHOLD, Entry, suppress
+from girlscourt.domain.suppression import (
+    DEFAULT_THRESHOLD,
+    Block,
+    Entry,
+    suppress,
+    suppress_linked,
+)
 from girlscourt.errors import ValidationError
 
 
@@ -216,3 +222,148 @@ def test_property_nothing_small_shown_nothing_hidden_solvable(
     assert not lonely_lines(result.hidden, values, row_totals, column_totals)
     # 4. Solving every published equation at once recovers no hidden entry.
     assert not solvable(values, result.hidden, row_totals, column_totals)
+
+
+# --- tables that publish the same quantity ------------------------------------------------------
+
+
+def linked_solvable(
+    blocks: dict[str, Block],
+    links: list[list[tuple[str, Entry]]],
+    hidden: dict[str, frozenset[Entry]],
+) -> set[tuple[str, Entry]]:
+    """Hidden entries an attacker can compute from every table's equations at once, linked
+    entries being one unknown (known if any table shows it)."""
+    parent: dict[tuple[str, Entry], tuple[str, Entry]] = {}
+
+    def find(x: tuple[str, Entry]) -> tuple[str, Entry]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for group in links:
+        for ref in group[1:]:
+            parent[find(ref)] = find(group[0])
+    shown_vars = {
+        find((key, e))
+        for key, b in blocks.items()
+        for e in _entries([list(r) for r in b.values], b.row_totals, b.column_totals)
+        if e not in hidden[key]
+    }
+    unknowns = sorted({find((key, e)) for key in blocks for e in hidden[key]} - shown_vars, key=str)
+    index = {u: k for k, u in enumerate(unknowns)}
+    matrix: list[list[Fraction]] = []
+    for key, b in blocks.items():
+        for line in _lines([list(r) for r in b.values], b.row_totals, b.column_totals):
+            row = [Fraction(0)] * len(unknowns)
+            for position, entry in enumerate(line):
+                var = find((key, entry))
+                if var in index:
+                    row[index[var]] += Fraction(-1 if position == len(line) - 1 else 1)
+            matrix.append(row)
+    if not unknowns or not matrix:
+        return set()
+    base = _rank(matrix)
+    found = set()
+    for var, k in index.items():
+        unit = [Fraction(0)] * len(unknowns)
+        unit[k] = Fraction(1)
+        if _rank([*matrix, unit]) == base:
+            found.add(var)
+    return found
+
+
+def test_a_total_hidden_in_one_table_but_shown_in_another_leaked_and_now_does_not() -> None:
+    """Youth identified by source (first identified / identified before) and a second table that
+    shows the number first identified, e.g. each timeliness row's youth count.
+
+    By source: intake [0, 3], disclosure [0, 3], re-screen [12, 3]. Alone, it hides the 3s, the
+    12 and both column totals (12 and 9) and the first two row totals; nothing there can be
+    solved. But the second table shows 12 first identified: the first column is then 0 + 0 +
+    x = 12, so x = 12, and the re-screen row 12 + y = 15 gives y = 3.
+    """
+    by_source = Block([[0, 3], [0, 3], [12, 3]])
+    cohort = Block([[12]], row_totals=False, column_totals=False)
+    alone = suppress(by_source.values)
+    assert alone.is_hidden(("column_total", -1, 0)) and alone.cells[2][0] is None
+    assert suppress(cohort.values).cells == ((12,),)  # 12 is not small: shown on its own
+    assert not solvable([[0, 3], [0, 3], [12, 3]], alone.hidden, True, True)
+    blocks = {"by_source": by_source, "cohort": cohort}
+    links = [[("by_source", ("column_total", -1, 0)), ("cohort", ("cell", 0, 0))]]
+    leaked = linked_solvable(blocks, links, {"by_source": alone.hidden, "cohort": frozenset()})
+    assert ("by_source", ("cell", 2, 0)) in leaked and ("by_source", ("cell", 2, 1)) in leaked
+
+    linked = suppress_linked(blocks, links)
+    assert linked["cohort"].cells == ((None,),)  # the same quantity, hidden alike
+    assert linked["by_source"].hidden == alone.hidden
+    hidden = {k: r.hidden for k, r in linked.items()}
+    assert not linked_solvable(blocks, links, hidden)
+
+
+def test_a_complementary_choice_in_one_table_hides_partners_in_another() -> None:
+    # A = [3, 27] with its total: the 3 is small, and 27 is hidden as its partner. B = [27, 12]
+    # shows the same 27 (the same group counted in another table) and nothing small, so alone
+    # it would show 27 and give A's 3 away (30 - 27). Linked, B hides its 27 and, so that the
+    # 27 cannot be worked out from B's total (39), its 12 too.
+    a = Block([[3], [27]], row_totals=False)
+    b = Block([[27], [12]], row_totals=False)
+    assert suppress(b.values, row_totals=False).hidden == frozenset()
+    links = [[("a", ("cell", 1, 0)), ("b", ("cell", 0, 0))]]
+    result = suppress_linked({"a": a, "b": b}, links)
+    assert result["a"].cells == ((None,), (None,)) and result["a"].column_totals == (30,)
+    assert result["b"].cells == ((None,), (None,)) and result["b"].column_totals == (39,)
+    hidden = {k: r.hidden for k, r in result.items()}
+    assert not linked_solvable({"a": a, "b": b}, links, hidden)
+
+
+def test_links_must_join_equal_existing_entries() -> None:
+    with pytest.raises(ValidationError, match="differ"):
+        suppress_linked(
+            {"a": Block([[12]]), "b": Block([[13]])},
+            [[("a", ("cell", 0, 0)), ("b", ("cell", 0, 0))]],
+        )
+    with pytest.raises(ValidationError, match="no entry"):
+        suppress_linked({"a": Block([[12]], row_totals=False)}, [[("a", ("row_total", 0, -1))]])
+
+
+@st.composite
+def linked_tables(
+    draw: st.DrawFn,
+) -> tuple[dict[str, Block], list[list[tuple[str, Entry]]], int]:
+    """A crosstab with totals and a few single-column tables each sharing one of its totals
+    (a column total or the grand total), the shape of the CSEC report's breakdowns."""
+    n_rows, n_cols = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    values = [[draw(counts) for _ in range(n_cols)] for _ in range(n_rows)]
+    blocks = {"main": Block(values)}
+    links: list[list[tuple[str, Entry]]] = []
+    shared: dict[Entry, list[tuple[str, Entry]]] = {}
+    for n in range(draw(st.integers(1, 4))):
+        j = draw(st.integers(-1, n_cols - 1))
+        entry: Entry = ("grand_total", -1, -1) if j < 0 else ("column_total", -1, j)
+        total = Block(values).value(entry)
+        parts = draw(st.integers(1, 4))
+        cuts = sorted(draw(st.integers(0, total)) for _ in range(parts - 1))
+        column = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+        blocks[f"t{n}"] = Block([[v] for v in column], row_totals=False)
+        shared.setdefault(entry, [("main", entry)]).append((f"t{n}", ("column_total", -1, 0)))
+    links = list(shared.values())
+    return blocks, links, draw(st.sampled_from([5, 11]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(linked_tables())
+def test_property_linked_tables_hide_alike_and_leak_nothing(
+    case: tuple[dict[str, Block], list[list[tuple[str, Entry]]], int],
+) -> None:
+    blocks, links, threshold = case
+    result = suppress_linked(blocks, links, threshold=threshold)
+    hidden = {k: r.hidden for k, r in result.items()}
+    for key, block in blocks.items():
+        truth = _entries([list(r) for r in block.values], block.row_totals, block.column_totals)
+        for entry, value in truth.items():
+            if entry not in hidden[key]:
+                assert value == 0 or value >= threshold, (key, entry, value)
+    for group in links:
+        assert len({ref[1] in hidden[ref[0]] for ref in group}) == 1, group
+    assert not linked_solvable(blocks, links, hidden)

@@ -47,10 +47,10 @@ from girlscourt.services.csec_metrics import Chart, CsecReport, Period, Table
 from girlscourt.services.report_export import ExportedReport
 from ui import workers
 from ui.context import AppContext
-from ui.widgets.form_feedback import failure_text
 from ui.extensions import FeaturePage, Navigator
 from ui.models.report_table_model import ReportTableModel
 from ui.style import MUTED
+from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 FORMATS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)", "pdf": "PDF documents (*.pdf)"}

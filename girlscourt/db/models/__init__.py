@@ -21,6 +21,7 @@ from girlscourt.db.models.custody import (
     IntakeDraft,
     Screening,
 )
+from girlscourt.db.models.deadlines import LegalDeadline
 from girlscourt.db.models.partnership import MdtAttendee, MdtMeeting, SafetyPlanItem
 from girlscourt.db.models.people import Caregiver, Youth, YouthAlias, YouthNameKey
 from girlscourt.db.models.referrals import Consent, Referral, ReferralEvent
@@ -45,6 +46,7 @@ __all__ = [
     "GirlsCourtAssignment",
     "Hearing",
     "IntakeDraft",
+    "LegalDeadline",
     "MdtAttendee",
     "MdtMeeting",
     "Petition",
