@@ -6,6 +6,8 @@ Only finished features are listed: a feature that does not work is not in the me
 from __future__ import annotations
 
 from ui.extensions import FeaturePage, RecordSection
+from ui.pages.accounts_page import ACCOUNTS_FEATURE
+from ui.pages.audit_page import AUDIT_FEATURE
 from ui.pages.court_calendar_page import CALENDAR_FEATURE
 from ui.pages.custody_board_page import BOARD_FEATURE
 from ui.pages.docket_page import DOCKET_FEATURE
@@ -13,6 +15,7 @@ from ui.pages.girls_court_page import GIRLS_COURT_FEATURE
 from ui.pages.intake_page import INTAKE_FEATURE
 from ui.pages.reports_page import REPORTS_FEATURE
 from ui.pages.screening_desk_page import DESK_FEATURE
+from ui.widgets.access_section import ACCESS_SECTION
 from ui.widgets.checklist_section import CHECKLIST_SECTION
 from ui.widgets.court_section import COURT_SECTION
 from ui.widgets.referrals_section import REFERRALS_SECTION
@@ -29,6 +32,8 @@ def feature_pages() -> list[FeaturePage]:
     pages.append(DOCKET_FEATURE)
     pages.append(CALENDAR_FEATURE)
     pages.append(REPORTS_FEATURE)
+    pages.append(AUDIT_FEATURE)
+    pages.append(ACCOUNTS_FEATURE)
     return pages
 
 
@@ -39,4 +44,5 @@ def record_sections() -> list[RecordSection]:
     sections.append(REFERRALS_SECTION)
     sections.append(RESTRICTIONS_SECTION)
     sections.append(COURT_SECTION)
+    sections.append(ACCESS_SECTION)
     return sections

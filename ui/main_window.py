@@ -24,6 +24,7 @@ from ui.dialogs.new_youth_dialog import NewYouthDialog
 from ui.features import feature_pages
 from ui.pages.search_page import SearchPage
 from ui.pages.youth_page import YouthPage
+from ui.screen_lock import ScreenLock
 from ui.style import app_icon
 from ui.widgets.banner import ConfidentialBanner
 
@@ -63,14 +64,19 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(6, 6, 6, 0)
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)
-        central = QWidget()
-        column = QVBoxLayout(central)
+        self.content = QWidget()
+        column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         self.banner = ConfidentialBanner()
         column.addWidget(self.banner)
         column.addLayout(body, 1)
-        self.setCentralWidget(central)
+        # The pages sit under the screen lock's panel: locking hides them without closing them.
+        self.central_stack = QStackedWidget()
+        self.central_stack.addWidget(self.content)
+        self.setCentralWidget(self.central_stack)
+        self.screen_lock = ScreenLock(context, self, self.central_stack, self.content)
+        self.screen_lock.sign_out_requested.connect(self.close)
 
         self.user_label = QLabel(
             f"Signed in: {context.actor.display_name} ({context.actor.username}) · "
@@ -132,6 +138,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.find_action)
         file_menu.addAction(self.close_record_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.screen_lock.lock_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {APP_NAME}", self)
@@ -139,7 +147,9 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
 
     def start(self) -> None:
-        """Fill the search page (browse the registry) once the window is up."""
+        """Fill the search page (browse the registry) once the window is up; idle time counts
+        from now."""
+        self.screen_lock.start()
         self.search_page.run_query()
         self.search_page.focus_search()
 
@@ -276,4 +286,5 @@ class MainWindow(QMainWindow):
         if unsaved and not self.confirm_discard(len(unsaved)):
             event.ignore()
             return
+        self.screen_lock.stop()
         event.accept()

@@ -5,6 +5,7 @@ Run ``QT_QPA_PLATFORM=offscreen python -m ui.screenshots OUTDIR``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from girlscourt import APP_NAME, __version__
 from girlscourt.domain.permissions import Role
 from girlscourt.domain.youth_rules import YouthInput
+from girlscourt.errors import GirlsCourtError
 from girlscourt.services import accounts, demo, youths
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.startup import open_core
@@ -149,6 +151,7 @@ def render(outdir: Path, workdir: Path) -> list[Path]:
         _settle()
         shots += _referral_and_desk_shots(core, admin, officer, zoe.id, outdir)
         shots += _court_and_report_shots(core, admin, outdir)
+        shots += _security_shots(core, admin, zoe.id, outdir)
         shots += _intake_shots(outdir, workdir)
     finally:
         workers.shutdown()
@@ -619,6 +622,63 @@ def _court_and_report_shots(core: Core, admin: Actor, outdir: Path) -> list[Path
     reports.run()
     shots.append(_save(reports, outdir, "46-reports-page"))
     reports.close()
+    return shots
+
+
+def _security_shots(core: Core, admin: Actor, youth_id: int, outdir: Path) -> list[Path]:
+    """The accounts page with a locked account, the audit viewer, "who looked" on a record, and
+    the screen lock over a record."""
+    from ui.pages.accounts_page import AccountsPage
+    from ui.pages.audit_page import AuditPageWidget
+    from ui.widgets.access_section import AccessSection
+
+    shots: list[Path] = []
+    for _ in range(5):  # someone mistypes five times: the account locks
+        with contextlib.suppress(GirlsCourtError):
+            accounts.authenticate(core, "rosa.officer", "not the password")
+    window = MainWindow(AppContext(core, admin))
+    window.show()
+    window.start()
+    page = window.feature_widgets["accounts"]
+    assert isinstance(page, AccountsPage)
+    window.show_feature(page)
+    page.reload()
+    page.select_user(next(u.id for u in page.model.rows() if u.username == "rosa.officer"))
+    shots.append(_save(window, outdir, "50-accounts-locked"))
+    page.release_selected()
+    shots.append(_save(window, outdir, "51-accounts-released"))
+
+    audit = window.feature_widgets["audit"]
+    assert isinstance(audit, AuditPageWidget)
+    window.show_feature(audit)
+    audit.search()
+    shots.append(_save(window, outdir, "52-audit-log"))
+    audit.verify()
+    audit.kind.setCurrentIndex(audit.kind.findData("youth"))
+    audit.record_id.setText(str(youth_id))
+    audit.search()
+    shots.append(_save(window, outdir, "53-audit-log-one-record"))
+    window.close()
+    _settle()
+
+    accounts.create_user(core, admin, "sam.supervisor", Role.SUPERVISOR, DEMO_PASSWORD, "Sam Ortiz")
+    supervisor = accounts.authenticate(core, "sam.supervisor", DEMO_PASSWORD)
+    window = MainWindow(AppContext(core, supervisor))
+    window.show()
+    window.start()
+    record = window.open_youth(youth_id)
+    section = record.findChildren(AccessSection)[0]
+    record.tabs.setCurrentWidget(section)
+    section.load()
+    shots.append(_save(window, outdir, "54-record-who-looked"))
+    record.tabs.setCurrentIndex(0)
+    window.screen_lock.lock(manual=False)
+    shots.append(_save(window, outdir, "55-screen-locked"))
+    window.screen_lock.panel.show_error("Wrong user name or password.")
+    shots.append(_save(window, outdir, "56-screen-locked-wrong-password"))
+    window.screen_lock.unlock()
+    window.close()
+    _settle()
     return shots
 
 

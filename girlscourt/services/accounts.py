@@ -150,7 +150,8 @@ def _clean_username(username: str) -> str:
     return name
 
 
-def _temporary_password() -> str:
+def temporary_password() -> str:
+    """Four groups of four unambiguous characters: read aloud or typed without mistakes."""
     groups = ("".join(secrets.choice(_TEMP_ALPHABET) for _ in range(4)) for _ in range(4))
     return "-".join(groups)
 
@@ -407,7 +408,7 @@ def admin_reset_password(core: Core, admin: Actor, user: UserRef) -> str:
     The reset also releases a lock (an administrator has just dealt with the account). The
     temporary password is returned once, to be handed over, and never stored or logged.
     """
-    temporary = _temporary_password()
+    temporary = temporary_password()
 
     def reset(target: User) -> str | None:
         if target.id == admin.user_id:

@@ -188,6 +188,25 @@ def list_events(
     return AuditPage(entries, offset, len(rows) > limit)
 
 
+@dataclass(frozen=True)
+class AuditUser:
+    """An account the viewer can filter by (every account, disabled ones too)."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+def list_actors(core: Core, actor: Actor) -> tuple[AuditUser, ...]:
+    """The accounts to choose from when filtering events by user, by user name."""
+    core.require(actor, Action.AUDIT_VIEW)
+    with core.read() as session:
+        rows = session.execute(
+            select(User.id, User.username, User.display_name).order_by(User.username_key)
+        ).all()
+    return tuple(AuditUser(i, name, display) for i, name, display in rows)
+
+
 def who_viewed(
     core: Core, actor: Actor, youth_id: int, limit: int = 500
 ) -> tuple[RecordAccess, ...]:

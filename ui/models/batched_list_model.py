@@ -47,6 +47,11 @@ class BatchedListModel(QAbstractTableModel, Generic[RowT]):
         self._shown += 1
         self.endInsertRows()
 
+    def append(self, rows: Sequence[RowT]) -> None:
+        """Add ``rows`` at the end (a further page asked for): the next batch shows at once."""
+        self._all.extend(rows)
+        self.fetchMore()
+
     def rows(self) -> tuple[RowT, ...]:
         """Every row listed, shown or not yet."""
         return tuple(self._all)
