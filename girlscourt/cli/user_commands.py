@@ -1,4 +1,4 @@
-"""``girlscourt user``: accounts, lockouts, password resets and changes."""
+"""``girlscourt user``: accounts, lockouts, password resets and changes, partner assignments."""
 
 from __future__ import annotations
 
@@ -45,6 +45,32 @@ def register(sub: Any) -> None:
         "the new one on the next line of standard input or at a prompt)",
     )
     passwd.set_defaults(handler=user_passwd)
+    assign = user.add_parser(
+        "assign-partner",
+        help="let a DA, defender or advocate account read one youth's record (WIC 827)",
+    )
+    assign.add_argument("name", metavar="USER")
+    assign.add_argument("youth_id", metavar="YOUTH_ID", type=int)
+    assign.add_argument(
+        "--reason", required=True, help=f"the basis: {', '.join(_partner_reasons())}"
+    )
+    assign.set_defaults(handler=user_assign_partner)
+    end = user.add_parser("end-partner", help="end a partner's access to one youth now")
+    end.add_argument("name", metavar="USER")
+    end.add_argument("youth_id", metavar="YOUTH_ID", type=int)
+    end.set_defaults(handler=user_end_partner)
+    partners = user.add_parser("partners", help="the youth a partner account is assigned to")
+    partners.add_argument("name", metavar="USER")
+    partners.add_argument(
+        "--all", action="store_true", help="ended assignments too (default: current ones)"
+    )
+    partners.set_defaults(handler=user_partners)
+
+
+def _partner_reasons() -> list[str]:
+    from girlscourt.domain.permissions import PARTNER_REASONS
+
+    return list(PARTNER_REASONS)
 
 
 def _new_password(prompt: str) -> str:
@@ -166,4 +192,44 @@ def user_passwd(args: argparse.Namespace) -> int:
     new = _new_password("New password")
     accounts.change_password(core, args.user, old, new)
     print(f"{args.user}: password changed")
+    return 0
+
+
+def user_assign_partner(args: argparse.Namespace) -> int:
+    """Assign a partner account to a youth; prints ``USER: youth ID (assignment N)``."""
+    from girlscourt.services import partner_access
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    made = partner_access.assign_partner(core, actor, args.name, args.youth_id, args.reason)
+    print(f"{made.username}: youth {made.youth_id} (assignment {made.id}, {made.reason})")
+    return 0
+
+
+def user_end_partner(args: argparse.Namespace) -> int:
+    """End a partner's open assignment to a youth."""
+    from girlscourt.services import partner_access
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    ended = partner_access.end_partner_assignment(core, actor, args.name, args.youth_id)
+    print(f"{ended.username}: youth {ended.youth_id} ended (assignment {ended.id})")
+    return 0
+
+
+def user_partners(args: argparse.Namespace) -> int:
+    """One line per assignment: id, youth id, initials, reason, assigned, ended or active."""
+    from girlscourt.services import partner_access
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    rows = partner_access.list_partner_assignments(core, actor, args.name, include_ended=args.all)
+    for row in rows:
+        ended = row.ended_at.isoformat(timespec="minutes") if row.ended_at else "active"
+        print(
+            f"{row.id}\t{row.youth_id}\t{row.youth_initials}\t{row.reason}\t"
+            f"{row.assigned_at.isoformat(timespec='minutes')}\t{ended}"
+        )
+    if not rows:
+        print(f"{args.name}: no {'' if args.all else 'current '}assignments", file=sys.stderr)
     return 0

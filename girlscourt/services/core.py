@@ -17,7 +17,7 @@ from girlscourt.config import Settings, defaults
 from girlscourt.db.base import utcnow
 from girlscourt.db.engine import workstation_name
 from girlscourt.db.session import Database
-from girlscourt.domain.permissions import Action, Role, allowed
+from girlscourt.domain.permissions import Action, Role, allowed, is_partner
 from girlscourt.errors import PermissionDenied
 from girlscourt.services import audit_anchor, audit_log
 
@@ -38,6 +38,11 @@ class Actor:
     def may(self, action: Action) -> bool:
         """Whether this actor's role allows ``action`` (nothing while a password change is due)."""
         return not self.must_change_password and allowed(self.role, action)
+
+    @property
+    def partner(self) -> bool:
+        """A read-only partner (DA, defender, advocate): limited to the youth assigned to them."""
+        return is_partner(self.role)
 
 
 @dataclass
@@ -120,9 +125,16 @@ class Core:
         """Refuse (and audit the refusal in its own transaction) unless the role allows it.
 
         An actor whose password was reset by an administrator is refused everything until they
-        choose a new one (``accounts.change_password``).
+        choose a new one (``accounts.change_password``). A partner naming a record (a youth, or
+        a record that belongs to one) is also refused unless assigned to that youth
+        (``partner_access.require_in_scope``): every service that names its record here is
+        scoped without further code. Staff pay nothing for this (no query).
         """
         if actor.may(action):
+            if actor.partner and record_id is not None:
+                from girlscourt.services import partner_access  # it imports this module
+
+                partner_access.require_in_scope(self, actor, str(action), record_kind, record_id)
             return
         self.refuse(actor, str(action), record_kind=record_kind, record_id=record_id)
         if actor.must_change_password:

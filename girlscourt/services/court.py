@@ -528,8 +528,18 @@ def get_case(core: Core, actor: Actor, case_id: int) -> CaseRecord:
 
 
 def find_case(core: Core, actor: Actor, case_number: str) -> CaseRecord:
-    """The case with this number (NotFound if none, or if it is sealed for this actor)."""
+    """The case with this number (NotFound if none, or if it is sealed for this actor).
+
+    A partner names a case by number, so her scope is checked once the number is known; an
+    unknown number is refused like an unassigned one (no probing for case numbers).
+    """
     core.require(actor, Action.YOUTH_VIEW)
+    if actor.partner:
+        with core.read() as session:
+            case_id = session.execute(
+                select(CourtCase.id).where(CourtCase.case_number == case_number.strip())
+            ).scalar_one_or_none()
+        core.require(actor, Action.YOUTH_VIEW, record_kind="court_case", record_id=case_id or 0)
     with core.write() as session:
         row = session.execute(
             select(CourtCase).where(CourtCase.case_number == case_number.strip())

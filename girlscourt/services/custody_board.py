@@ -11,10 +11,11 @@ from girlscourt.db.models import AuditEvent, ChecklistStep, CustodyEpisode, Yout
 from girlscourt.domain.deadlines import Deadline, hours_left
 from girlscourt.domain.names import initials
 from girlscourt.domain.permissions import Action
-from girlscourt.services import sealing
+from girlscourt.services import partner_access, sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court_calendar import calendar_in
 from girlscourt.services.custody_clocks import clocks_for
+from girlscourt.services.protocol_checklist import HEALTH_CHECKLIST_STEPS
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,11 @@ class BoardRow:
 
 
 def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
-    """Everyone in custody now, sorted by the deadline due first (breached ones on top)."""
+    """Everyone in custody now, sorted by the deadline due first (breached ones on top).
+
+    Youth hidden by sealing are left out (custodian excepted); a partner sees only the youth
+    assigned to her.
+    """
     core.require(actor, Action.YOUTH_SEARCH)
     now = core.now()
     with core.read() as session:
@@ -51,17 +56,23 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
         )
         if not actor.may(Action.SEALED_ACCESS):  # a sealed youth is on no list but the custodian's
             statement = statement.where(sealing.visible_youth_filter(CustodyEpisode.youth_id))
+        scope = partner_access.scope_filter(core, actor, CustodyEpisode.youth_id)
+        if scope is not None:  # a partner sees only her assigned youth
+            statement = statement.where(scope)
         rows = session.execute(statement).all()
         episodes = [r[0] for r in rows]
         calendar = calendar_in(session, core.today())
         clocks = clocks_for(session, episodes, calendar, now, core.settings.timezone)
-        overdue = dict(
-            session.execute(
+        overdue: dict[int, int] = {}
+        if actor.may(Action.SCREENING_VIEW_RESULT):  # overdue CSEC steps tell the CSEC flag
+            steps = (
                 select(ChecklistStep.youth_id, func.count(ChecklistStep.id))
                 .where(ChecklistStep.done_at.is_(None), ChecklistStep.due_at < now)
                 .group_by(ChecklistStep.youth_id)
-            ).all()
-        )
+            )
+            if not actor.may(Action.REFERRAL_VIEW_HEALTH):
+                steps = steps.where(ChecklistStep.step.not_in(HEALTH_CHECKLIST_STEPS))
+            overdue = {youth: count for youth, count in session.execute(steps)}
     board = []
     for episode, first, last, preferred, override in rows:
         clock = clocks[episode.id]

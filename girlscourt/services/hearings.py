@@ -888,8 +888,12 @@ def get_hearing(core: Core, actor: Actor, hearing_id: int) -> HearingRecord:
 
 
 def hearings_of_case(core: Core, actor: Actor, case_id: int) -> tuple[HearingRecord, ...]:
-    """A case's hearings in time order (the ones on sealed petitions left out)."""
-    core.require(actor, Action.DOCKET_VIEW, record_kind="court_case", record_id=case_id)
+    """A case's hearings in time order (the ones on sealed petitions left out).
+
+    Part of the youth's record (YOUTH_VIEW), not a docket: a partner assigned to her reads it,
+    and ``Core.require`` keeps everyone else's cases out of a partner's reach.
+    """
+    core.require(actor, Action.YOUTH_VIEW, record_kind="court_case", record_id=case_id)
     tz, cat = core.settings.timezone, catalog()
     with core.write() as session:
         if _hidden(session, actor, case_id, None):

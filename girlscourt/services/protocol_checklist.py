@@ -4,7 +4,7 @@ who did each and when, and which are overdue."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -194,10 +194,24 @@ class YouthChecklist:
         return sum(1 for entry in self.steps if entry.state == "overdue")
 
 
+HEALTH_CHECKLIST_STEPS = frozenset({"medical_referral", "mental_health_referral"})
+"""Steps that tell a health referral was made: only for roles that may see health referrals."""
+
+
+def visible_steps(actor: Actor, steps: Sequence[StepView]) -> list[StepView]:
+    """The steps this actor may see: none without the CSEC result (the steps exist only for an
+    identified youth, so they tell the flag), and no health steps without health referrals."""
+    if not actor.may(Action.SCREENING_VIEW_RESULT):
+        return []
+    health = actor.may(Action.REFERRAL_VIEW_HEALTH)
+    return [s for s in steps if health or s.step not in HEALTH_CHECKLIST_STEPS]
+
+
 def checklist_for_youth(core: Core, actor: Actor, youth_id: int) -> YouthChecklist:
     """A youth's protocol steps (soonest due first) and episode deadlines (newest episode first).
 
-    Hidden by sealing like the record itself; the read is audited as part of the record.
+    Hidden by sealing like the record itself; the read is audited as part of the record. The
+    steps are filtered by ``visible_steps`` (a DA or defender gets the deadlines only).
     """
     core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
     now = core.now()
@@ -206,7 +220,7 @@ def checklist_for_youth(core: Core, actor: Actor, youth_id: int) -> YouthCheckli
             youth_is_sealed(session, youth_id) and not actor.may(Action.SEALED_ACCESS)
         ):
             raise NotFound(f"youth {youth_id}: no such youth")
-        steps = steps_for_youth(session, youth_id)
+        steps = visible_steps(actor, steps_for_youth(session, youth_id))
         people = [s.done_by for s in steps if s.done_by is not None]
         names: dict[int, str] = {}
         if people:

@@ -21,8 +21,17 @@ from girlscourt.services import protocol_checklist
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court_calendar import calendar_in
 from girlscourt.services.custody_clocks import clocks_for
+from girlscourt.services.referrals import visible_types_filter
 from girlscourt.services.sealing import visible_petition_filter
 from girlscourt.services.youths import get_youth
+
+# Sections a role receives only with the action named (field-level permissions).
+_SECTIONS: tuple[tuple[str, Action], ...] = (
+    ("screenings", Action.SCREENING_VIEW_RESULT),
+    ("referrals", Action.REFERRAL_VIEW),
+    ("restrictions", Action.RESTRICTION_VIEW),
+    ("checklist", Action.SCREENING_VIEW_RESULT),
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -35,12 +44,19 @@ def youth_document(
     """The youth keys plus episodes, screenings, referrals, restrictions, hearings, checklist.
 
     Screenings carry their result level only; item responses come from
-    ``screening_detail.screening_detail`` for roles with ``screening.view_detail``.
+    ``screening_detail.screening_detail`` for roles with ``screening.view_detail``. Each section
+    is a field-level permission: a role without it never receives the section, whose name is
+    listed in ``withheld_sections`` instead (screenings and the CSEC protocol checklist need
+    ``screening.view_result``; referrals ``referral.view``, and health referrals also
+    ``referral.view_health``, as do the protocol steps saying whether one was made;
+    restrictions ``restriction.view``). A partner opens only an assigned youth (``get_youth``
+    refuses the others).
     """
     record = get_youth(core, actor, youth_id, access_reason)  # checks, audits, hides sealed
     document: dict[str, Any] = {"id": record.id, "version": record.version}
     document |= youth_to_json(record.data)
     document["initials"] = record.initials
+    withheld = [section for section, action in _SECTIONS if not actor.may(action)]
     with core.read() as session:
         episodes = (
             session.execute(
@@ -61,54 +77,60 @@ def youth_document(
             }
             for e in episodes
         ]
-        screenings = (
-            session.execute(
-                select(Screening)
-                .where(Screening.youth_id == youth_id)
-                .order_by(Screening.completed_at)
+        if "screenings" not in withheld:
+            screenings = (
+                session.execute(
+                    select(Screening)
+                    .where(Screening.youth_id == youth_id)
+                    .order_by(Screening.completed_at)
+                )
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
-        )
-        document["screenings"] = [
-            {
-                "id": s.id,
-                "instrument_id": s.instrument_id,
-                "instrument_version": s.instrument_version,
-                "result_level": s.result_level,
-                "completed_at": _iso(s.completed_at),
-            }
-            for s in screenings
-        ]
-        referrals = (
-            session.execute(
-                select(Referral).where(Referral.youth_id == youth_id).order_by(Referral.id)
+            document["screenings"] = [
+                {
+                    "id": s.id,
+                    "instrument_id": s.instrument_id,
+                    "instrument_version": s.instrument_version,
+                    "result_level": s.result_level,
+                    "completed_at": _iso(s.completed_at),
+                }
+                for s in screenings
+            ]
+        if "referrals" not in withheld:
+            referral_query = select(Referral).where(Referral.youth_id == youth_id)
+            types = visible_types_filter(actor)
+            if types is not None:  # health referrals are a permission of their own
+                referral_query = referral_query.where(types)
+            referrals = session.execute(referral_query.order_by(Referral.id)).scalars().all()
+            document["referrals"] = [
+                {
+                    "id": r.id,
+                    "type": r.referral_type,
+                    "status": r.status,
+                    "due_at": _iso(r.due_at),
+                }
+                for r in referrals
+            ]
+        if "restrictions" not in withheld:
+            restrictions = (
+                session.execute(
+                    select(ContactRestriction)
+                    .where(ContactRestriction.youth_id == youth_id)
+                    .order_by(ContactRestriction.id)
+                )
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
-        )
-        document["referrals"] = [
-            {"id": r.id, "type": r.referral_type, "status": r.status, "due_at": _iso(r.due_at)}
-            for r in referrals
-        ]
-        restrictions = (
-            session.execute(
-                select(ContactRestriction)
-                .where(ContactRestriction.youth_id == youth_id)
-                .order_by(ContactRestriction.id)
-            )
-            .scalars()
-            .all()
-        )
-        document["restrictions"] = [
-            {
-                "id": r.id,
-                "channels": r.channels,
-                "starts_on": _iso(r.starts_on),
-                "ends_on": _iso(r.ends_on),
-            }
-            for r in restrictions
-        ]
+            document["restrictions"] = [
+                {
+                    "id": r.id,
+                    "channels": r.channels,
+                    "starts_on": _iso(r.starts_on),
+                    "ends_on": _iso(r.ends_on),
+                }
+                for r in restrictions
+            ]
         hearing_query = (
             select(Hearing)
             .join(CourtCase, CourtCase.id == Hearing.case_id)
@@ -130,17 +152,20 @@ def youth_document(
             for h in hearings
         ]
         now = core.now()
-        document["checklist"] = [
-            {
-                "id": c.id,
-                "step": c.step,
-                "label": c.label,
-                "due_at": _iso(c.due_at),
-                "done_at": _iso(c.done_at),
-                "state": c.state(now),
-            }
-            for c in protocol_checklist.steps_for_youth(session, youth_id)
-        ]
+        if "checklist" not in withheld:  # the CSEC protocol's steps tell the CSEC flag
+            document["checklist"] = [
+                {
+                    "id": c.id,
+                    "step": c.step,
+                    "label": c.label,
+                    "due_at": _iso(c.due_at),
+                    "done_at": _iso(c.done_at),
+                    "state": c.state(now),
+                }
+                for c in protocol_checklist.visible_steps(
+                    actor, protocol_checklist.steps_for_youth(session, youth_id)
+                )
+            ]
         calendar = calendar_in(session, core.today())
         clocks = clocks_for(session, episodes, calendar, now, core.settings.timezone)
         document["deadlines"] = [
@@ -154,4 +179,6 @@ def youth_document(
             for episode_id, clock in clocks.items()
             for d in clock.deadlines
         ]
+    if withheld:
+        document["withheld_sections"] = withheld
     return document

@@ -45,7 +45,7 @@ from girlscourt.domain.referral_rules import (
     label_of,
 )
 from girlscourt.domain.youth_rules import age_on
-from girlscourt.errors import NotFound, ValidationError
+from girlscourt.errors import NotFound, PermissionDenied, ValidationError
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.referral_form import (
     FORM_VERSION,
@@ -54,9 +54,10 @@ from girlscourt.printing.referral_form import (
     RestrictedPersonLine,
     build_referral_form,
 )
+from girlscourt.services import sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.documents import issue_document_id
-from girlscourt.services.referrals import exception_justification, load_events
+from girlscourt.services.referrals import HEALTH_TYPES, exception_justification, load_events
 
 ISSUING_AGENCY = "County Probation Department – Juvenile Justice Center, Intake Unit"
 COPIES = ("provider", "file")
@@ -152,9 +153,18 @@ def _consent_block(
 
 
 def form_data(
-    core: Core, session: Session, referral_id: int, *, provider_copy: bool
+    core: Core,
+    session: Session,
+    referral_id: int,
+    *,
+    provider_copy: bool,
+    screening_result: bool = True,
 ) -> ReferralFormData:
-    """Everything the form prints, read in ``session`` (no permission check: callers do it)."""
+    """Everything the form prints, read in ``session`` (no permission check: callers do it).
+
+    ``screening_result`` False leaves the screening result level off (a role without
+    ``screening.view_result`` never receives it, printed or not).
+    """
     ref = session.get(Referral, referral_id)
     if ref is None:
         raise NotFound(f"referral {referral_id}: no such referral")
@@ -181,12 +191,16 @@ def form_data(
             select(Caregiver).where(Caregiver.youth_id == youth.id).order_by(Caregiver.id)
         ).scalars()
     )
-    screening = session.execute(
-        select(Screening)
-        .where(Screening.youth_id == youth.id)
-        .order_by(Screening.completed_at.desc(), Screening.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    screening = (
+        session.execute(
+            select(Screening)
+            .where(Screening.youth_id == youth.id)
+            .order_by(Screening.completed_at.desc(), Screening.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if screening_result
+        else None
+    )
     consent = session.get(Consent, ref.consent_id) if ref.consent_id else None
     details = dict(consent.details or {}) if consent else {}
     events = load_events(session, ref.id)
@@ -262,12 +276,31 @@ def _exception_label(ref: Referral) -> str | None:
     return found.label if found else ref.lawful_exception
 
 
+def _refusal(core: Core, actor: Actor, referral_id: int) -> str | None:
+    """Why this actor may not print the referral: ``sealed``, ``health referral``, or None."""
+    with core.read() as session:
+        found = session.execute(
+            select(Referral.referral_type, sealing.sealed_flag(Referral.youth_id)).where(
+                Referral.id == referral_id
+            )
+        ).first()
+    if found is None:
+        raise NotFound(f"referral {referral_id}: no such referral")
+    if bool(found[1]) and not actor.may(Action.SEALED_ACCESS):
+        return "sealed"
+    if found[0] in HEALTH_TYPES and not actor.may(Action.REFERRAL_VIEW_HEALTH):
+        return "health referral"
+    return None
+
+
 def print_referral(
     core: Core, actor: Actor, referral_id: int, *, copy: str = "provider"
 ) -> PrintedDocument:
     """Render the form; the provider copy (full name) needs referral-manage rights.
 
-    The document id is audited (``document.print``) and printed on every page.
+    The document id is audited (``document.print``) and printed on every page. A referral of a
+    youth hidden by sealing is NotFound (custodian excepted), a health referral needs
+    ``referral.view_health``; both refusals are audited.
     """
     if copy not in COPIES:
         raise ValidationError("copy", f"{copy!r} is not one of: {', '.join(COPIES)}")
@@ -276,8 +309,24 @@ def print_referral(
     provider = copy == "provider"
     if provider:
         core.require(actor, Action.REFERRAL_MANAGE, record_kind="referral", record_id=referral_id)
+    why = _refusal(core, actor, referral_id)
+    if why is not None:
+        core.refuse(
+            actor, "document.print", record_kind="referral", record_id=referral_id, detail=why
+        )
+        if why == "sealed":
+            raise NotFound(f"referral {referral_id}: no such referral")
+        raise PermissionDenied(
+            f"{actor.username} ({actor.role.value}) may not {Action.REFERRAL_VIEW_HEALTH.value}"
+        )
     with core.write() as session:
-        data = form_data(core, session, referral_id, provider_copy=provider)
+        data = form_data(
+            core,
+            session,
+            referral_id,
+            provider_copy=provider,
+            screening_result=actor.may(Action.SCREENING_VIEW_RESULT),
+        )
         document_id = issue_document_id(
             core, session, actor, "referral", record_kind="referral", record_id=referral_id
         )

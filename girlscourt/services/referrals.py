@@ -3,15 +3,22 @@
 Every write is one transaction with its ReferralEvent (who, when, from, to) and its audit event.
 A referral is sent only with a valid consent that covers it, or a recorded lawful exception;
 a refused send is audited too. Results are frozen dataclasses; no ORM object leaves here.
+
+Reads follow three rules on top of the role's permission. Health referrals (medical, mental
+health, substance use) and consents covering health care or 42 CFR Part 2 records are a
+field-level permission (``referral.view_health``): without it they are left out of every list,
+and opening one is refused and audited. A youth hidden by sealing (WIC 786) takes her referrals
+and consents with her, for everyone but the custodian: opening one is NotFound (audited), lists
+leave them out. A partner reads only those of the youth assigned to her (``partner_access``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import (
@@ -62,12 +69,66 @@ from girlscourt.domain.referral_rules import (
     required_scopes,
 )
 from girlscourt.domain.youth_rules import age_on
-from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
+from girlscourt.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+    ValidationError,
+)
+from girlscourt.services import partner_access, sealing
 from girlscourt.services.agencies import active_on
 from girlscourt.services.core import Actor, Core
 
 EXCEPTION_PREFIX = "Lawful exception recorded: "
 ATTESTATIONS = ("wet_signature", "scanned_copy", "electronic_signature", "court_order_on_file")
+
+# Health care referrals and the consents for them: seen only with ``referral.view_health``.
+HEALTH_TYPES = frozenset(
+    t.value for t in (ReferralType.MEDICAL, ReferralType.MENTAL_HEALTH, ReferralType.SUBSTANCE_USE)
+)
+HEALTH_SCOPES = frozenset(
+    s.value
+    for s in (
+        Scope.MEDICAL_CARE,
+        Scope.OUTPATIENT_MENTAL_HEALTH,
+        Scope.PSYCHOTROPIC_MEDICATION,
+        Scope.INPATIENT_MENTAL_HEALTH,
+        Scope.SUBSTANCE_USE_TREATMENT,
+    )
+)
+
+# The CSEC protocol's steps that say whether a health referral was made (record_view drops them
+# with the health referrals themselves).
+
+
+def visible_types_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause leaving out health referrals for a role without ``referral.view_health``
+    (None: the actor sees every type)."""
+    if actor.may(Action.REFERRAL_VIEW_HEALTH):
+        return None
+    return Referral.referral_type.not_in(sorted(HEALTH_TYPES))
+
+
+def _consent_visible(actor: Actor, consent: Consent) -> bool:
+    """A consent for health care or Part 2 records is part of the health record."""
+    if actor.may(Action.REFERRAL_VIEW_HEALTH):
+        return True
+    return not consent.part2 and not HEALTH_SCOPES.intersection(consent.scope or ())
+
+
+def _youth_hidden(session: Session, actor: Actor, youth_id: int) -> bool:
+    """Whether sealing hides this youth (and what hangs on her) from the actor."""
+    return not actor.may(Action.SEALED_ACCESS) and sealing.youth_is_sealed(session, youth_id)
+
+
+def _scoped(core: Core, actor: Actor, query: Any, youth_id: Any) -> Any:
+    """``query`` limited to youth the actor may see in a list: not sealed away, and for a
+    partner, assigned."""
+    if not actor.may(Action.SEALED_ACCESS):
+        query = query.where(sealing.visible_youth_filter(youth_id))
+    scope = partner_access.scope_filter(core, actor, youth_id)
+    return query if scope is None else query.where(scope)
 
 
 # --- inputs and results --------------------------------------------------------------------
@@ -808,15 +869,34 @@ def attach_consent(
         return _record(session, ref, core.now())
 
 
+def _refused_read(
+    core: Core, actor: Actor, action: str, kind: str, record_id: int, why: str
+) -> NoReturn:
+    """Audit a refused read (its own transaction) and raise what the actor is told: a record
+    hidden by sealing does not exist for them; a health record is not theirs to see."""
+    core.refuse(actor, action, record_kind=kind, record_id=record_id, detail=why)
+    if why == "sealed":
+        raise NotFound(f"{kind} {record_id}: no such {kind}")
+    raise PermissionDenied(
+        f"{actor.username} ({actor.role.value}) may not {Action.REFERRAL_VIEW_HEALTH.value}"
+    )
+
+
 def get_referral(core: Core, actor: Actor, referral_id: int) -> ReferralRecord:
-    """One referral with its history; every view is audited."""
+    """One referral with its history; every view is audited (refusals too)."""
     core.require(actor, Action.REFERRAL_VIEW, record_kind="referral", record_id=referral_id)
     with core.write() as session:
         ref = session.get(Referral, referral_id)
         if ref is None:
             raise NotFound(f"referral {referral_id}: no such referral")
-        core.audit(session, actor, "referral.view", record_kind="referral", record_id=ref.id)
-        return _record(session, ref, core.now())
+        if _youth_hidden(session, actor, ref.youth_id):
+            why = "sealed"
+        elif ref.referral_type in HEALTH_TYPES and not actor.may(Action.REFERRAL_VIEW_HEALTH):
+            why = "health referral"
+        else:
+            core.audit(session, actor, "referral.view", record_kind="referral", record_id=ref.id)
+            return _record(session, ref, core.now())
+    _refused_read(core, actor, "referral.view", "referral", referral_id, why)
 
 
 def _summaries(session: Session, query: Any, now: dt.datetime) -> tuple[ReferralSummary, ...]:
@@ -825,22 +905,35 @@ def _summaries(session: Session, query: Any, now: dt.datetime) -> tuple[Referral
 
 
 def list_referrals(core: Core, actor: Actor, youth_id: int) -> tuple[ReferralSummary, ...]:
-    """A youth's referrals, newest first, each flagged when overdue (audited as a record view)."""
+    """A youth's referrals, newest first, each flagged when overdue (audited as a record view).
+
+    Health referrals only with ``referral.view_health``; a youth hidden by sealing is NotFound.
+    """
     core.require(actor, Action.REFERRAL_VIEW, record_kind="youth", record_id=youth_id)
     with core.write() as session:
-        core.audit(session, actor, "referral.list", record_kind="youth", record_id=youth_id)
-        query = (
-            select(Referral, Agency.name)
-            .where(Referral.youth_id == youth_id)
-            .order_by(Referral.created_at.desc(), Referral.id.desc())
-        )
-        return _summaries(session, query, core.now())
+        if not _youth_hidden(session, actor, youth_id):
+            core.audit(session, actor, "referral.list", record_kind="youth", record_id=youth_id)
+            query = (
+                select(Referral, Agency.name)
+                .where(Referral.youth_id == youth_id)
+                .order_by(Referral.created_at.desc(), Referral.id.desc())
+            )
+            types = visible_types_filter(actor)
+            if types is not None:
+                query = query.where(types)
+            return _summaries(session, query, core.now())
+    core.refuse(actor, "referral.list", record_kind="youth", record_id=youth_id, detail="sealed")
+    raise NotFound(f"youth {youth_id}: no such youth")
 
 
 def overdue_referrals(
     core: Core, actor: Actor, *, youth_id: int | None = None
 ) -> tuple[ReferralSummary, ...]:
-    """Referrals past due-by with no first contact yet, most overdue first (feeds the checklist)."""
+    """Referrals past due-by with no first contact yet, most overdue first (feeds the checklist).
+
+    Youth hidden by sealing are left out (custodian excepted), so are health referrals without
+    ``referral.view_health``; a partner sees only her assigned youth.
+    """
     core.require(actor, Action.REFERRAL_VIEW, record_kind="youth", record_id=youth_id)
     now = core.now()
     waiting = [
@@ -868,6 +961,10 @@ def overdue_referrals(
         )
         if youth_id is not None:
             query = query.where(Referral.youth_id == youth_id)
+        query = _scoped(core, actor, query, Referral.youth_id)
+        types = visible_types_filter(actor)
+        if types is not None:
+            query = query.where(types)
         return _summaries(session, query, now)
 
 
@@ -1069,25 +1166,37 @@ def revoke_consent(
 
 
 def get_consent(core: Core, actor: Actor, consent_id: int) -> ConsentRecord:
-    """One consent (audited as a view)."""
+    """One consent (audited as a view; refused for a health consent without the permission)."""
     core.require(actor, Action.REFERRAL_VIEW, record_kind="consent", record_id=consent_id)
     with core.write() as session:
         consent = session.get(Consent, consent_id)
         if consent is None:
             raise NotFound(f"consent {consent_id}: no such consent")
-        core.audit(session, actor, "consent.view", record_kind="consent", record_id=consent_id)
-        return _consent_record(session, consent, core.today(), core)
+        if _youth_hidden(session, actor, consent.youth_id):
+            why = "sealed"
+        elif not _consent_visible(actor, consent):
+            why = "health consent"
+        else:
+            core.audit(session, actor, "consent.view", record_kind="consent", record_id=consent_id)
+            return _consent_record(session, consent, core.today(), core)
+    _refused_read(core, actor, "consent.view", "consent", consent_id, why)
 
 
 def list_consents(core: Core, actor: Actor, youth_id: int) -> tuple[ConsentRecord, ...]:
-    """A youth's consents, newest first (audited as a record view)."""
+    """A youth's consents, newest first (audited as a record view); health ones only with
+    ``referral.view_health``; a youth hidden by sealing is NotFound."""
     core.require(actor, Action.REFERRAL_VIEW, record_kind="youth", record_id=youth_id)
     with core.write() as session:
-        core.audit(session, actor, "consent.list", record_kind="youth", record_id=youth_id)
-        rows = session.execute(
-            select(Consent)
-            .where(Consent.youth_id == youth_id)
-            .order_by(Consent.signed_on.desc(), Consent.id.desc())
-        ).scalars()
-        today = core.today()
-        return tuple(_consent_record(session, c, today, core) for c in rows)
+        if not _youth_hidden(session, actor, youth_id):
+            core.audit(session, actor, "consent.list", record_kind="youth", record_id=youth_id)
+            rows = session.execute(
+                select(Consent)
+                .where(Consent.youth_id == youth_id)
+                .order_by(Consent.signed_on.desc(), Consent.id.desc())
+            ).scalars()
+            today = core.today()
+            return tuple(
+                _consent_record(session, c, today, core) for c in rows if _consent_visible(actor, c)
+            )
+    core.refuse(actor, "consent.list", record_kind="youth", record_id=youth_id, detail="sealed")
+    raise NotFound(f"youth {youth_id}: no such youth")

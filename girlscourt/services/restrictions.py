@@ -14,6 +14,14 @@ changed and youth admitted since it was built go into a small delta index; it is
 when that delta grows), or, for one youth, on an index of her few restrictions built on the
 spot. Dates, scope and channel are applied to the matches afterwards, so an index may hold more
 than applies today, never less.
+
+Sealing (WIC 786): a youth hidden by sealing takes her restrictions with her, for everyone but
+the custodian. Opening one or listing hers is NotFound (audited); the reminders, the unit list
+(on screen and printed) and the check log leave her out. The desk check is the exception, as a
+safety function: her restrictions still BLOCK or REVIEW a caller or visitor (a sealed record must
+never let an exploiter through), but the answer withholds who she is: no youth id and
+``WITHHELD`` for her initials, in the result and in the instruction read at the desk. The
+logged check keeps her id, as evidence only the custodian can tie back to her.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import (
@@ -67,6 +75,7 @@ from girlscourt.domain.restriction_rules import (
 )
 from girlscourt.domain.youth_rules import parse_date
 from girlscourt.errors import ConflictError, NotFound, ValidationError
+from girlscourt.services import sealing
 from girlscourt.services.core import Actor, Core
 
 __all__ = [
@@ -74,6 +83,7 @@ __all__ = [
     "LOG_LIMIT",
     "MAX_REPORTED_MATCHES",
     "REVIEW_DAYS_DEFAULT",
+    "WITHHELD",
     "CheckLogEntry",
     "CheckMatch",
     "CheckOutcome",
@@ -103,6 +113,7 @@ MAX_REPORTED_MATCHES = 20
 DELTA_LIMIT = 5000  # changed rows kept as an overlay before every row is loaded again
 LOG_LIMIT = 10_000  # checks one log query (and one printed log) may hold
 REMINDER_DAYS_DEFAULT = 14
+WITHHELD = "(withheld)"  # a sealed youth's initials at the desk
 _KIND = "contact_restriction"
 
 
@@ -145,7 +156,7 @@ class CheckMatch:
     """One restriction a desk check matched, and how strongly for the channel in use."""
 
     restriction_id: int
-    youth_id: int
+    youth_id: int | None  # None: withheld, the youth's record is sealed
     youth_initials: str
     field: str  # name | alias | phone | handle
     matched_value: str  # the value as recorded on the restriction
@@ -587,38 +598,60 @@ def lift_restriction(
 # --------------------------------------------------------------------------- reads
 
 
+def _hidden(session: Session, actor: Actor, youth_id: int) -> bool:
+    """Whether sealing hides this youth (and her restrictions) from the actor."""
+    return not actor.may(Action.SEALED_ACCESS) and sealing.youth_is_sealed(session, youth_id)
+
+
 def get_restriction(core: Core, actor: Actor, restriction_id: int) -> RestrictionRecord:
-    """One restriction; the view is audited."""
+    """One restriction; the view is audited (NotFound, audited, if sealing hides its youth)."""
     check_id("restriction_id", restriction_id)
-    core.require(actor, Action.YOUTH_VIEW, record_kind=_KIND, record_id=restriction_id)
+    core.require(actor, Action.RESTRICTION_VIEW, record_kind=_KIND, record_id=restriction_id)
     with core.write() as session:
         row = session.get(ContactRestriction, check_id("restriction_id", restriction_id))
         if row is None:
             raise NotFound(f"restriction {restriction_id}: no such restriction")
-        core.audit(session, actor, "restriction.view", record_kind=_KIND, record_id=restriction_id)
-        return _record(session, row, core.today())
+        if not _hidden(session, actor, row.youth_id):
+            core.audit(
+                session, actor, "restriction.view", record_kind=_KIND, record_id=restriction_id
+            )
+            return _record(session, row, core.today())
+    core.refuse(
+        actor, "restriction.view", record_kind=_KIND, record_id=restriction_id, detail="sealed"
+    )
+    raise NotFound(f"restriction {restriction_id}: no such restriction")
 
 
 def list_restrictions(
     core: Core, actor: Actor, youth_id: int, *, include_inactive: bool = True
 ) -> tuple[RestrictionRecord, ...]:
-    """A youth's restrictions, newest start first (active and scheduled only unless asked)."""
+    """A youth's restrictions, newest start first (active and scheduled only unless asked).
+
+    A youth hidden by sealing is NotFound (the refusal is audited), custodian excepted.
+    """
     check_id("youth_id", youth_id)
-    core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
+    core.require(actor, Action.RESTRICTION_VIEW, record_kind="youth", record_id=youth_id)
     today = core.today()
+    records: list[RestrictionRecord] | None = None
     with core.write() as session:
         _youth_exists(session, youth_id)
-        rows = (
-            session.execute(
-                select(ContactRestriction)
-                .where(ContactRestriction.youth_id == youth_id)
-                .order_by(ContactRestriction.starts_on.desc(), ContactRestriction.id.desc())
+        if not _hidden(session, actor, youth_id):
+            rows = (
+                session.execute(
+                    select(ContactRestriction)
+                    .where(ContactRestriction.youth_id == youth_id)
+                    .order_by(ContactRestriction.starts_on.desc(), ContactRestriction.id.desc())
+                )
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
+            core.audit(session, actor, "restriction.view", record_kind="youth", record_id=youth_id)
+            records = [_record(session, r, today) for r in rows]
+    if records is None:
+        core.refuse(
+            actor, "restriction.view", record_kind="youth", record_id=youth_id, detail="sealed"
         )
-        core.audit(session, actor, "restriction.view", record_kind="youth", record_id=youth_id)
-        records = [_record(session, r, today) for r in rows]
+        raise NotFound(f"youth_id: no youth with id {youth_id}")
     if not include_inactive:
         records = [r for r in records if r.status in ("active", "scheduled")]
     return tuple(records)
@@ -671,13 +704,19 @@ def _reminder(row: Any, due_on: dt.date, today: dt.date, custody: Mapping[int, A
 
 
 def reminders(core: Core, actor: Actor, within_days: int = REMINDER_DAYS_DEFAULT) -> Reminders:
-    """Reviews due (or overdue), restrictions ending, approvals pending, Title 15 notices owed."""
+    """Reviews due (or overdue), restrictions ending, approvals pending, Title 15 notices owed.
+
+    Youth hidden by sealing are left out (custodian excepted).
+    """
     core.require(actor, Action.RESTRICTION_MANAGE)
     if not 0 <= within_days <= 366:
         raise ValidationError("within_days", "must be between 0 and 366")
     today = core.today()
     horizon = today + dt.timedelta(days=within_days)
     cr = ContactRestriction
+    visible = (  # a youth hidden by sealing has no reminders but the custodian's
+        sealing.visible_youth_filter(cr.youth_id) if not actor.may(Action.SEALED_ACCESS) else true()
+    )
     with core.write() as session:
         rows = session.execute(
             select(
@@ -703,6 +742,7 @@ def reminders(core: Core, actor: Actor, within_days: int = REMINDER_DAYS_DEFAULT
                     cr.starts_on <= today,
                 )
             )
+            .where(visible)
             .order_by(cr.id)
         ).all()
         custody = _open_episodes(session)
@@ -765,8 +805,14 @@ def _unit_row(row: ContactRestriction, youth_initials: str, today: dt.date) -> U
     )
 
 
-def unit_list_in(session: Session, unit: str, today: dt.date) -> UnitList:
-    """The unit's list inside the caller's transaction (the printing service uses it)."""
+def unit_list_in(
+    session: Session, unit: str, today: dt.date, *, include_sealed: bool = False
+) -> UnitList:
+    """The unit's list inside the caller's transaction (the printing service uses it).
+
+    Youth hidden by sealing are left out, rows and count, unless ``include_sealed`` (the
+    custodian); the desk check still blocks their restricted persons.
+    """
     wanted = unit.strip().casefold()
     in_custody = _open_episodes(session)
     in_unit = sorted(
@@ -774,6 +820,9 @@ def unit_list_in(session: Session, unit: str, today: dt.date) -> UnitList:
         for youth_id, housing in in_custody.items()
         if housing is not None and housing.strip().casefold() == wanted
     )
+    if in_unit and not include_sealed:
+        sealed = sealing.sealed_youth_ids(session, in_unit)
+        in_unit = [y for y in in_unit if y not in sealed]
     shown = next((in_custody[y] for y in in_unit), None) or unit.strip()
     names = _initials_for(session, in_unit)
     rows: Sequence[ContactRestriction] = []
@@ -804,7 +853,9 @@ def unit_list(core: Core, actor: Actor, unit: str) -> UnitList:
     if not unit or not unit.strip():
         raise ValidationError("unit", "name a housing unit")
     with core.write() as session:
-        result = unit_list_in(session, unit, core.today())
+        result = unit_list_in(
+            session, unit, core.today(), include_sealed=actor.may(Action.SEALED_ACCESS)
+        )
         core.audit(session, actor, "restriction.unit_list", detail=f"rows={len(result.rows)}")
         return result
 
@@ -817,9 +868,20 @@ def _county_day_bounds(core: Core, start: dt.date, end: dt.date) -> tuple[dt.dat
 
 
 def check_log_in(
-    core: Core, session: Session, start: dt.date, end: dt.date, youth_id: int | None = None
+    core: Core,
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    youth_id: int | None = None,
+    *,
+    include_sealed: bool = False,
 ) -> tuple[CheckLogEntry, ...]:
-    """Logged checks from ``start`` to ``end`` (county dates, inclusive), oldest first."""
+    """Logged checks from ``start`` to ``end`` (county dates, inclusive), oldest first.
+
+    Unless ``include_sealed`` (the custodian), a check made for a youth hidden by sealing is
+    left out, and a match on one keeps its restriction, field, score and grade (what the desk
+    answered) without her id or initials.
+    """
     if end < start:
         raise ValidationError("to", f"{end.isoformat()} is before {start.isoformat()}")
     lower, upper = _county_day_bounds(core, start, end)
@@ -843,12 +905,15 @@ def check_log_in(
         wanted.update(int(m["youth_id"]) for m in check.matches or () if m.get("youth_id"))
         if check.youth_id is not None:
             wanted.add(check.youth_id)
-    names = _initials_for(session, wanted)
+    sealed: set[int] = set() if include_sealed else sealing.sealed_youth_ids(session, wanted)
+    names = _initials_for(session, wanted - sealed)
     for check, username, display in found:
+        if check.youth_id in sealed:
+            continue
         matches = tuple(
             LoggedMatch(
                 int(m["restriction_id"]),
-                m.get("youth_id"),
+                None if m.get("youth_id") in sealed else m.get("youth_id"),
                 str(m.get("field", "")),
                 float(m.get("score", 0.0)),
                 str(m.get("grade", check.result)),
@@ -885,7 +950,9 @@ def check_log(
     if youth_id is not None:
         check_id("youth_id", youth_id)
     with core.write() as session:
-        entries = check_log_in(core, session, start, end, youth_id)
+        entries = check_log_in(
+            core, session, start, end, youth_id, include_sealed=actor.may(Action.SEALED_ACCESS)
+        )
         core.audit(
             session,
             actor,
@@ -1286,7 +1353,8 @@ def check_contact(
 
     Writes exactly one check-log row (CLEAR too) and its audit event, in one transaction.
     ``admission_call=True`` marks one of the two WIC 627 admission calls: a restriction without
-    a supervisor-signed admission block answers REVIEW, never BLOCK, for it.
+    a supervisor-signed admission block answers REVIEW, never BLOCK, for it. A youth hidden by
+    sealing still has her restrictions matched (safety first), shown as ``WITHHELD``.
     """
     if youth_id is not None:
         check_id("youth_id", youth_id)
@@ -1297,6 +1365,10 @@ def check_contact(
     with core.write() as session:
         result = overall(g.grade for g in graded)
         names = _initials_for(session, (g.row.youth_id for g in graded))
+        withheld: set[int] = set()
+        if graded and not actor.may(Action.SEALED_ACCESS):  # still blocks; never names her
+            withheld = sealing.sealed_youth_ids(session, set(names))
+            names.update(dict.fromkeys(withheld, WITHHELD))
         checked_at = core.now()
         log = RestrictionCheck(
             checked_at=checked_at,
@@ -1333,7 +1405,7 @@ def check_contact(
     matches = tuple(
         CheckMatch(
             restriction_id=g.match.restriction_id,
-            youth_id=g.row.youth_id,
+            youth_id=None if g.row.youth_id in withheld else g.row.youth_id,
             youth_initials=names.get(g.row.youth_id, "?"),
             field=g.match.field,
             matched_value=g.match.value,

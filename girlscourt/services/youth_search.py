@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
-from sqlalchemy import Select, and_, delete, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import Youth, YouthAlias, YouthNameKey
@@ -105,20 +105,34 @@ def _token_condition(token: str) -> Select[int]:
     return select(YouthNameKey.youth_id).where(condition)
 
 
-def candidate_ids_query(query: SearchQuery, limit: int = CANDIDATE_LIMIT) -> Select[int]:
-    """SQL for the ids of youths matching every token and every date (no ranking)."""
+def candidate_ids_query(
+    query: SearchQuery,
+    limit: int = CANDIDATE_LIMIT,
+    within: Callable[[ColumnElement[int]], ColumnElement[bool] | None] | None = None,
+) -> Select[int]:
+    """SQL for the ids of youths matching every token and every date (no ranking).
+
+    ``within`` gives a WHERE clause for the id column (a partner's scope), applied before the
+    limit so a partner's youth are never crowded out by others of the same name.
+    """
     statement: Select[int]
+    column: ColumnElement[int]
     if query.name_tokens:
         parts = [_token_condition(t) for t in dict.fromkeys(query.name_tokens)]
         ids = parts[0].intersect(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
         subquery = ids.subquery()
-        statement = select(subquery.c.youth_id)
+        column = subquery.c.youth_id
+        statement = select(column)
         if query.dates:
             statement = statement.join(Youth, Youth.id == subquery.c.youth_id).where(
                 Youth.dob.in_(query.dates)
             )
     else:
+        column = Youth.id.expression
         statement = select(Youth.id).where(Youth.dob.in_(query.dates))
+    clause = within(column) if within is not None else None
+    if clause is not None:
+        statement = statement.where(clause)
     return statement.limit(limit)
 
 
@@ -160,9 +174,13 @@ def _rows_to_candidates(rows: Iterable[Any]) -> list[Candidate]:
     ]
 
 
-def query_candidates(session: Session, query: SearchQuery) -> list[Candidate]:
+def query_candidates(
+    session: Session,
+    query: SearchQuery,
+    within: Callable[[ColumnElement[int]], ColumnElement[bool] | None] | None = None,
+) -> list[Candidate]:
     """One statement: the matching ids joined to their youths and aliases."""
-    ids = candidate_ids_query(query).subquery()
+    ids = candidate_ids_query(query, within=within).subquery()
     statement = (
         select(*_CANDIDATE_COLUMNS)
         .join_from(ids, Youth, Youth.id == ids.c[0])

@@ -4,14 +4,18 @@ A youth whose every petition is sealed (WIC 786) is hidden from everyone but the
 custodian: she is left out of search, lists, counts and duplicate checks, and opening or editing
 her record is refused as NotFound (and audited). The custodian sees her, flagged ``sealed``, and
 must give a reason code to open the record; the reason is audited.
+
+A read-only partner (DA, defender, advocate) finds, lists, counts and opens only the youth
+assigned to her (``partner_access``); opening any other is refused and audited.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import Youth, YouthAlias
@@ -20,7 +24,7 @@ from girlscourt.domain.names import initials, tokens
 from girlscourt.domain.permissions import Action
 from girlscourt.domain.youth_rules import YouthInput, age_on, validate_youth
 from girlscourt.errors import ConflictError, NotFound, ValidationError
-from girlscourt.services import sealing, youth_search
+from girlscourt.services import partner_access, sealing, youth_search
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.youth_search import Candidate, SearchQuery
 
@@ -230,6 +234,15 @@ def _summaries(
     return rows
 
 
+def _scope(
+    core: Core, actor: Actor
+) -> Callable[[ColumnElement[int]], ColumnElement[bool] | None] | None:
+    """A partner's scope as a WHERE-clause builder for the search's id column (None: staff)."""
+    if not actor.partner:
+        return None
+    return lambda column: partner_access.scope_filter(core, actor, column)
+
+
 def find_youths(core: Core, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> SearchPage:
     """As-you-type search; an empty query returns nothing (use ``list_youths`` to browse)."""
     core.require(actor, Action.YOUTH_SEARCH)
@@ -237,7 +250,7 @@ def find_youths(core: Core, actor: Actor, text: str, limit: int = SEARCH_LIMIT) 
     if query.empty:
         return SearchPage((), False)
     with core.read() as session:
-        candidates = youth_search.query_candidates(session, query)
+        candidates = youth_search.query_candidates(session, query, _scope(core, actor))
         sealed = sealing.sealed_youth_ids(session, [c.id for c in candidates])
     matched = len(candidates)
     if sealed and not actor.may(Action.SEALED_ACCESS):
@@ -254,6 +267,9 @@ def list_youths(core: Core, actor: Actor, offset: int, limit: int) -> tuple[Yout
     statement = select(Youth.id)
     if not custodian:
         statement = statement.where(sealing.visible_youth_filter(Youth.id))
+    scoped = partner_access.scope_filter(core, actor, Youth.id)
+    if scoped is not None:
+        statement = statement.where(scoped)
     with core.read() as session:
         ids = list(
             session.execute(
@@ -274,6 +290,9 @@ def count_youths(core: Core, actor: Actor) -> int:
     statement = select(func.count(Youth.id))
     if not actor.may(Action.SEALED_ACCESS):
         statement = statement.where(sealing.visible_youth_filter(Youth.id))
+    scoped = partner_access.scope_filter(core, actor, Youth.id)
+    if scoped is not None:
+        statement = statement.where(scoped)
     with core.read() as session:
         return int(session.execute(statement).scalar_one())
 
@@ -293,7 +312,8 @@ def possible_duplicates(core: Core, actor: Actor, data: YouthInput) -> tuple[You
     with core.read() as session:
         ids: set[int] = set()
         for query in queries:
-            ids.update(session.execute(youth_search.candidate_ids_query(query, 200)).scalars())
+            statement = youth_search.candidate_ids_query(query, 200, _scope(core, actor))
+            ids.update(session.execute(statement).scalars())
         sealed = sealing.sealed_youth_ids(session, ids)
         if sealed and not actor.may(Action.SEALED_ACCESS):
             ids -= sealed

@@ -16,18 +16,28 @@ from sqlalchemy import func, select
 from girlscourt.db.models import (
     AuditEvent,
     ContactRestriction,
+    CourtCase,
     CustodyEpisode,
+    Petition,
     Referral,
     ReferralEvent,
     Screening,
 )
+from girlscourt.domain.permissions import Role
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.errors import ConflictError, PermissionDenied, RuleRefused, ValidationError
-from girlscourt.services import accounts, agencies, referral_printing, referrals, youths
+from girlscourt.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+    ValidationError,
+)
+from girlscourt.services import accounts, agencies, referral_printing, referrals, sealing, youths
 from girlscourt.services.agencies import AgencyInput, RepresentativeInput
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.demo_referrals import seed_referrals
 from girlscourt.services.referrals import ConsentInput, ReferralInput
+from tests.partner_support import seal_youth, sign_in_as
 
 CLERK_PASSWORD = "clerk at the counter"
 
@@ -680,3 +690,71 @@ def test_demo_seed_covers_every_state(core: Core, admin: Actor) -> None:
     assert all(a.point_person is not None for a in directory)
     assert seed_referrals(core, admin, random.Random(3)) == made  # agencies reused, not duplicated
     assert len(agencies.list_agencies(core, admin)) == len(directory)
+
+
+# --- sealing (WIC 786) ---------------------------------------------------------------------
+
+
+def test_sealing_hides_a_youths_referrals_and_consents(
+    core: Core,
+    admin: Actor,
+    officer: Actor,
+    youth: int,
+    clinic: agencies.AgencyRecord,
+    advocates: agencies.AgencyRecord,
+    clock: list[dt.datetime],
+) -> None:
+    other = youths.register_youth(core, officer, YouthInput("Ana", "Vale", dt.date(2011, 5, 6))).id
+    start = clock[0]
+    clock[0] = start - dt.timedelta(days=3)  # both referrals are overdue by now
+    hers = referrals.create_referral(core, officer, mental_health(youth, clinic.id))
+    visible = referrals.create_referral(core, officer, mental_health(other, clinic.id))
+    consent = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    clock[0] = start
+    assert {r.id for r in referrals.overdue_referrals(core, officer)} == {hers.id, visible.id}
+    custodian = sign_in_as(core, admin, Role.CUSTODIAN)
+    seal_youth(core, custodian, youth)
+
+    assert [r.id for r in referrals.overdue_referrals(core, officer)] == [visible.id]
+    assert referrals.overdue_referrals(core, officer, youth_id=youth) == ()
+    for call in (
+        lambda: referrals.list_referrals(core, officer, youth),
+        lambda: referrals.get_referral(core, officer, hers.id),
+        lambda: referrals.list_consents(core, officer, youth),
+        lambda: referrals.get_consent(core, officer, consent.id),
+        lambda: referral_printing.print_referral(core, officer, hers.id),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    with core.read() as session:
+        refused = session.execute(
+            select(AuditEvent.action, AuditEvent.record_kind, AuditEvent.record_id)
+            .where(AuditEvent.outcome == "denied", AuditEvent.detail == "sealed")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [tuple(r) for r in refused] == [
+        ("referral.list", "youth", youth),
+        ("referral.view", "referral", hers.id),
+        ("consent.list", "youth", youth),
+        ("consent.view", "consent", consent.id),
+        ("document.print", "referral", hers.id),
+    ]
+    assert referrals.get_referral(core, officer, visible.id).youth_id == other
+    assert not any(a == ("document.print", "ok", "referral", hers.id) for a in audit(core))
+
+    sealing.unseal_petition(
+        core, custodian, seal_petition_id(core, youth), "JV-596 9", "court_order"
+    )
+    assert [r.id for r in referrals.list_referrals(core, officer, youth)] == [hers.id]
+    assert referrals.get_consent(core, officer, consent.id).id == consent.id
+
+
+def seal_petition_id(core: Core, youth_id: int) -> int:
+    with core.read() as session:
+        return int(
+            session.execute(
+                select(Petition.id)
+                .join(CourtCase, CourtCase.id == Petition.case_id)
+                .where(CourtCase.youth_id == youth_id)
+            ).scalar_one()
+        )

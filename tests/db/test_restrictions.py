@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 import girlscourt
 from girlscourt.db.models import AuditEvent, ContactRestriction, CustodyEpisode, RestrictionCheck
 from girlscourt.db.session import Database
+from girlscourt.domain.permissions import Role
 from girlscourt.domain.restriction_rules import Notices, RestrictionInput
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from girlscourt.services import (
     youths,
 )
 from girlscourt.services.core import Actor, Core
+from tests.partner_support import seal_youth, sign_in_as
 
 NOW = dt.datetime(2026, 11, 29, 18, 0, tzinfo=dt.UTC)  # 10:00 in the county
 TODAY = dt.date(2026, 11, 29)
@@ -640,3 +642,62 @@ def test_demo_seed_without_and_with_custody(core: Core, admin: Actor) -> None:
     assert name is not None
     outcome = restrictions.check_contact(core, admin, name=name[0], youth_id=name[1])
     assert outcome.result in {"BLOCK", "REVIEW"}
+
+
+# --------------------------------------------------------------------------- sealing (WIC 786)
+
+
+def test_sealing_hides_restrictions_from_lists_but_the_desk_still_blocks(
+    core: Core, admin: Actor, officer: Actor, supervisor: Actor
+) -> None:
+    youth = new_youth(core, officer)
+    other = new_youth(core, officer, "Ana", "Vale")
+    detain(core, youth, "B-East")
+    detain(core, other, "B-East")
+    hers = restrictions.add_restriction(core, officer, marcus(youth))
+    theirs = restrictions.add_restriction(
+        core, officer, marcus(other, person_name="Dante Coridge", aliases=(), phones=(), handles=())
+    )
+    before = restrictions.check_contact(core, officer, name="Marcus Talford")
+    assert before.matches[0].youth_initials == "Z.O." and before.matches[0].youth_id == youth
+    custodian = sign_in_as(core, admin, Role.CUSTODIAN)
+    seal_youth(core, custodian, youth)
+
+    # gone from every list and lookup, with the refusals audited
+    with pytest.raises(NotFound):
+        restrictions.list_restrictions(core, officer, youth)
+    with pytest.raises(NotFound):
+        restrictions.get_restriction(core, officer, hers.id)
+    assert [r.id for r in restrictions.list_restrictions(core, custodian, youth)] == [hers.id]
+    assert actions(core, "restriction.view")[-3:] == [
+        ("denied", youth, "sealed"),
+        ("denied", hers.id, "sealed"),
+        ("ok", youth, None),
+    ]
+    due = restrictions.reminders(core, officer, within_days=60)
+    assert {r.restriction_id for r in due.reviews_due + due.pending_approval} == {theirs.id}
+    listing = restrictions.unit_list(core, officer, "B-East")
+    assert listing.youths_in_unit == 1 and [r.restriction_id for r in listing.rows] == [theirs.id]
+    printed = restriction_printing.print_unit_list(core, officer, "B-East")
+    text = pdf_text(printed.pdf)
+    assert printed.rows == 1 and "Dante Coridge" in text
+    assert "Marcus Talford" not in text and "Z.O." not in text
+
+    # the desk: still BLOCK (safety first), but the youth is withheld
+    for scope in (None, youth):
+        outcome = restrictions.check_contact(core, officer, name="Marcus Talford", youth_id=scope)
+        assert outcome.result == "BLOCK"
+        (match,) = outcome.matches
+        assert (match.restriction_id, match.youth_id) == (hers.id, None)
+        assert match.youth_initials == restrictions.WITHHELD
+        assert "Z.O." not in outcome.instruction and restrictions.WITHHELD in outcome.instruction
+
+    # the check log keeps what the desk answered, without her
+    entries = restrictions.check_log(core, supervisor, TODAY, TODAY)  # the youth-scoped one goes
+    assert [e.id for e in entries] == [before.check_id, before.check_id + 1]
+    assert entries[0].matches[0].youth_id is None and entries[0].match_initials == {}
+    assert [(m.restriction_id, m.grade) for m in entries[1].matches] == [(hers.id, "BLOCK")]
+    assert entries[1].matches[0].youth_id is None
+    assert restrictions.check_log(core, supervisor, TODAY, TODAY, youth_id=youth) == ()
+    log = restriction_printing.print_check_log(core, supervisor, TODAY, TODAY)
+    assert log.rows == 2 and "Z.O." not in pdf_text(log.pdf)

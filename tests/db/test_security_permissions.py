@@ -22,21 +22,36 @@ from girlscourt.db.models import (
 from girlscourt.domain import sealing_rules
 from girlscourt.domain.hearing_rules import SEALED_STATES
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
-from girlscourt.domain.permissions import PERMISSIONS, Action, Role
+from girlscourt.domain.permissions import (
+    PARTNER_ROLES,
+    PERMISSIONS,
+    ROLE_LABELS,
+    Action,
+    Role,
+    is_partner,
+)
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import NotFound, PermissionDenied, RuleRefused, ValidationError
 from girlscourt.services import (
     accounts,
+    agencies,
     audit_trail,
+    csec_metrics,
     demo,
+    hearings,
     intake,
+    partner_access,
     record_view,
+    referrals,
+    restrictions,
     screening_detail,
     sealing,
     youths,
 )
+from girlscourt.services.agencies import AgencyInput, RepresentativeInput
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.referrals import ReferralInput
 from tests.support import risk_answers, screening_responses, train
 
 PASSWORD = "a long shared test phrase"
@@ -91,6 +106,7 @@ def record_screening(core: Core, admin: Actor, officer: Actor, youth_id: int) ->
 # --- the matrix ----------------------------------------------------------------------------------
 
 # What each role may do, written out so that a change to the table is a visible decision.
+_VIEWS = {Action.REFERRAL_VIEW, Action.REFERRAL_VIEW_HEALTH, Action.RESTRICTION_VIEW}
 EXPECTED: dict[Role, set[Action]] = {
     Role.ADMINISTRATOR: {
         Action.YOUTH_SEARCH,
@@ -102,6 +118,10 @@ EXPECTED: dict[Role, set[Action]] = {
         Action.DEMO_SEED,
         Action.INTAKE_RECORD,
         Action.SCREENING_VIEW_DETAIL,
+        Action.PARTNER_ASSIGN,
+        Action.DOCKET_VIEW,
+        Action.REPORT_AGGREGATE,
+        *_VIEWS,
     },
     Role.INTAKE_OFFICER: {
         Action.YOUTH_SEARCH,
@@ -110,6 +130,8 @@ EXPECTED: dict[Role, set[Action]] = {
         Action.YOUTH_EDIT,
         Action.INTAKE_RECORD,
         Action.SCREENING_VIEW_DETAIL,
+        Action.DOCKET_VIEW,
+        *_VIEWS,
     },
     Role.SUPERVISOR: {
         Action.YOUTH_SEARCH,
@@ -119,15 +141,55 @@ EXPECTED: dict[Role, set[Action]] = {
         Action.AUDIT_VIEW,
         Action.INTAKE_RECORD,
         Action.SCREENING_VIEW_DETAIL,
+        Action.PARTNER_ASSIGN,
+        Action.DOCKET_VIEW,
+        Action.REPORT_AGGREGATE,
+        *_VIEWS,
     },
-    Role.COURT_CLERK: {Action.YOUTH_SEARCH, Action.YOUTH_VIEW},
-    Role.ANALYST: set(),
-    Role.CUSTODIAN: {Action.YOUTH_SEARCH, Action.YOUTH_VIEW, Action.SEAL_PETITION},
+    Role.COURT_CLERK: {
+        Action.YOUTH_SEARCH,
+        Action.YOUTH_VIEW,
+        Action.RESTRICTION_VIEW,
+        Action.DOCKET_VIEW,
+    },
+    Role.ANALYST: {Action.REPORT_AGGREGATE},
+    Role.CUSTODIAN: {
+        Action.YOUTH_SEARCH,
+        Action.YOUTH_VIEW,
+        Action.SEAL_PETITION,
+        Action.RESTRICTION_VIEW,
+    },
+    # read-only partners: their assigned youth, nothing written, no health, no restrictions
+    Role.PROSECUTOR: {Action.YOUTH_SEARCH, Action.YOUTH_VIEW},
+    Role.PUBLIC_DEFENDER: {Action.YOUTH_SEARCH, Action.YOUTH_VIEW},
+    Role.ADVOCATE: {Action.YOUTH_SEARCH, Action.YOUTH_VIEW, Action.REFERRAL_VIEW},
 }
 
 
+def health_referral(core: Core, admin: Actor, officer: Actor, youth_id: int) -> int:
+    clinic = agencies.create_agency(
+        core,
+        admin,
+        AgencyInput(name="Mariposa Bridge Counseling", kind="mental_health"),
+        (RepresentativeInput(name="Dana Whitfield", csec_point_person=True),),
+    )
+    data = ReferralInput(
+        youth_id=youth_id,
+        referral_type="mental_health",
+        agency_id=clinic.id,
+        urgency="24_hours",
+        reason_codes=("trauma_symptoms",),
+    )
+    return referrals.create_referral(core, officer, data).id
+
+
 def calls(
-    core: Core, actor: Actor, youth_id: int, screening_id: int, petition_id: int
+    core: Core,
+    actor: Actor,
+    youth_id: int,
+    screening_id: int,
+    petition_id: int,
+    referral_id: int,
 ) -> dict[Action, Callable[[], object]]:
     def edit() -> object:
         with core.read() as session:
@@ -151,6 +213,14 @@ def calls(
         Action.SEAL_PETITION: lambda: sealing.seal_petition(
             core, actor, petition_id, "JV-596 2026-0042", "wic786"
         ),
+        Action.REFERRAL_VIEW: lambda: referrals.list_referrals(core, actor, youth_id),
+        Action.REFERRAL_VIEW_HEALTH: lambda: referrals.get_referral(core, actor, referral_id),
+        Action.RESTRICTION_VIEW: lambda: restrictions.list_restrictions(core, actor, youth_id),
+        Action.PARTNER_ASSIGN: lambda: partner_access.list_partner_assignments(
+            core, actor, "officer"
+        ),
+        Action.DOCKET_VIEW: lambda: hearings.docket(core, actor, core.today()),
+        Action.REPORT_AGGREGATE: lambda: csec_metrics.housing_units(core, actor),
     }
 
 
@@ -160,11 +230,15 @@ def test_role_action_matrix_through_the_services(
 ) -> None:
     youth_id = youths.register_youth(core, officer, youth_input()).id
     screening_id = record_screening(core, admin, officer, youth_id)
+    referral_id = health_referral(core, admin, officer, youth_id)
     other = youths.register_youth(core, officer, youth_input("Cedarwood", "Ines")).id
     petition_id = add_petition(core, other, "P1")
     actor = sign_in_as(core, admin, role)
+    if actor.partner:  # a partner reads only her assigned youth: assign her to this one
+        partner_access.assign_partner(core, admin, actor.username, youth_id, "mdt_member")
     wrong: list[str] = []
-    for action, call in calls(core, actor, youth_id, screening_id, petition_id).items():
+    actions = calls(core, actor, youth_id, screening_id, petition_id, referral_id)
+    for action, call in actions.items():
         expected = action in EXPECTED[role]
         assert expected == (action in PERMISSIONS[role]), f"table and test disagree on {action}"
         try:
@@ -177,16 +251,19 @@ def test_role_action_matrix_through_the_services(
     assert not wrong, f"{role.value}: {wrong}"
 
 
-def test_partner_roles_are_not_yet_in_the_table() -> None:
-    # DA, PD and advocate read-only roles scoped to assigned youth are deferred (see the issue).
-    assert {r.value for r in Role} == {
-        "administrator",
-        "intake_officer",
-        "supervisor",
-        "court_clerk",
-        "analyst",
-        "custodian",
-    }
+def test_partner_roles_are_read_only_scoped_and_labelled() -> None:
+    writes = {a for a in Action if a.value.split(".")[1] not in {"search", "view"}}
+    writes -= {Action.SCREENING_VIEW_RESULT, Action.SCREENING_VIEW_DETAIL}
+    writes -= {Action.REFERRAL_VIEW_HEALTH}
+    assert Action.PRINT in writes and Action.REPORT_AGGREGATE in writes
+    for role in PARTNER_ROLES:
+        assert is_partner(role) and role in ROLE_LABELS
+        assert not PERMISSIONS[role] & writes, role
+        assert Action.SCREENING_VIEW_DETAIL not in PERMISSIONS[role]
+        assert Action.REFERRAL_VIEW_HEALTH not in PERMISSIONS[role]
+        assert Action.RESTRICTION_VIEW not in PERMISSIONS[role]
+    assert not any(is_partner(r) for r in Role if r not in PARTNER_ROLES)
+    assert set(ROLE_LABELS) == set(Role) == set(PERMISSIONS)
 
 
 # --- field level: screening responses ----------------------------------------------------------
@@ -206,6 +283,7 @@ def test_roles_without_detail_never_receive_item_responses(
 ) -> None:
     youth_id = youths.register_youth(core, officer, youth_input()).id
     screening_id = record_screening(core, admin, officer, youth_id)
+    referral_id = health_referral(core, admin, officer, youth_id)
     actor = sign_in_as(core, admin, role)
     assert not actor.may(Action.SCREENING_VIEW_DETAIL)
     document = record_view.youth_document(core, actor, youth_id)
@@ -213,6 +291,12 @@ def test_roles_without_detail_never_receive_item_responses(
     text = json.dumps(document, default=str)
     assert "responses" not in _keys(document) and "ex_exchange_for_value" not in text
     assert "domain_scores" not in _keys(document)
+    # nor health referrals: the referrals section is withheld from both roles
+    assert "referrals" not in document and "mental_health" not in text
+    assert document["withheld_sections"] == ["referrals"]
+    assert [r["id"] for r in record_view.youth_document(core, officer, youth_id)["referrals"]] == [
+        referral_id
+    ]
     with pytest.raises(PermissionDenied):
         screening_detail.screening_detail(core, actor, screening_id)
     with core.read() as session:

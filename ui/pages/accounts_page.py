@@ -11,18 +11,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +39,7 @@ from ui.widgets.form_feedback import (
     field_with_error,
     report_save_failure,
 )
+from ui.widgets.list_table import list_table
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 COL_USER, COL_NAME, COL_ROLE, COL_STATE, COL_LAST = range(5)
@@ -177,15 +175,7 @@ class AccountsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.model = AccountsModel(context)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Accounts")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table(self.model, "Accounts", single=True)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
         self.message = MessageBar()
         self.message.action_triggered.connect(self.reload)

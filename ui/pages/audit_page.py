@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +35,7 @@ from ui.formatting import DATE_HINT, format_timestamp
 from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR_BG
 from ui.widgets.form_feedback import FieldErrors, failure_text, field_with_error, optional_date
+from ui.widgets.list_table import list_table
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 PAGE_SIZE = 200
@@ -181,15 +179,7 @@ class AuditPageWidget(QWidget):
         form.addRow(label, dates)
 
         self.model = AuditModel(context)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Audit events")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "Audit events")
         self.count = QLabel()
         self.more_button = QPushButton("Load &older")
         self.more_button.clicked.connect(self.load_older)

@@ -7,14 +7,11 @@ merely opening a record must not add one).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +26,7 @@ from ui.formatting import format_timestamp
 from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR_BG, MUTED
 from ui.widgets.form_feedback import failure_text
+from ui.widgets.list_table import ReadWhenShown, list_table
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 HEADERS = (
@@ -66,7 +64,7 @@ class AccessModel(BatchedListModel[RecordAccess]):
         return None
 
 
-class AccessSection(QWidget):
+class AccessSection(ReadWhenShown):
     """Who opened, changed or printed this youth's record, from the audit log."""
 
     loaded = Signal()
@@ -75,17 +73,8 @@ class AccessSection(QWidget):
         super().__init__(parent)
         self.context = context
         self.youth_id = youth_id
-        self._stale = True
         self.model = AccessModel(context)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Who looked at this record")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "Who looked at this record")
         note = QLabel(
             "Everyone who opened, changed, printed or was refused this record. Looking at this "
             "list is recorded too."
@@ -107,20 +96,9 @@ class AccessSection(QWidget):
         column.addWidget(self.table, 1)
         column.addLayout(bottom)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.load()
-
-    def refresh(self) -> None:
-        """The record was loaded or saved: read again now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self.load()
-
     def load(self) -> None:
         """Read the record's accesses on a worker thread."""
-        self._stale = False
+        super().load()
         self.message.clear()
         workers.run(
             audit_trail.who_viewed,

@@ -313,6 +313,6 @@ class CourtSection(QWidget):
 COURT_SECTION = RecordSection(
     key="court",
     title="C&ourt",
-    allowed=lambda context: context.may(Action.DOCKET_VIEW) and context.may(Action.YOUTH_VIEW),
+    allowed=lambda context: context.may(Action.YOUTH_VIEW),
     factory=lambda context, youth_id, navigator: CourtSection(context, youth_id, navigator),
 )

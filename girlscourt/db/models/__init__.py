@@ -22,6 +22,7 @@ from girlscourt.db.models.custody import (
     Screening,
 )
 from girlscourt.db.models.deadlines import LegalDeadline
+from girlscourt.db.models.partners import PartnerAssignment
 from girlscourt.db.models.partnership import MdtAttendee, MdtMeeting, SafetyPlanItem
 from girlscourt.db.models.people import Caregiver, Youth, YouthAlias, YouthNameKey
 from girlscourt.db.models.referrals import Consent, Referral, ReferralEvent
@@ -49,6 +50,7 @@ __all__ = [
     "LegalDeadline",
     "MdtAttendee",
     "MdtMeeting",
+    "PartnerAssignment",
     "Petition",
     "Referral",
     "ReferralEvent",

@@ -1,0 +1,75 @@
+"""Builders the partner-scope and sealing tests share: accounts by role, petitions, sealing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from girlscourt.db.models import CourtCase, Petition, Screening
+from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
+from girlscourt.domain.permissions import Role
+from girlscourt.domain.youth_rules import YouthInput
+from girlscourt.services import accounts, intake, sealing
+from girlscourt.services.core import Actor, Core
+from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
+from tests.support import risk_answers, screening_responses, train
+
+PASSWORD = "a long shared test phrase"
+
+
+def youth_input(last: str = "Ashford", first: str = "Maya") -> YouthInput:
+    return YouthInput(legal_first_name=first, legal_last_name=last, dob=dt.date(2012, 2, 2))
+
+
+def sign_in_as(core: Core, admin: Actor, role: Role, name: str | None = None) -> Actor:
+    """A new account with ``role`` (named after it unless ``name``), signed in."""
+    if role is Role.ADMINISTRATOR and name is None:
+        return admin
+    username = name or role.value
+    accounts.create_user(core, admin, username, role, PASSWORD)
+    return accounts.authenticate(core, username, PASSWORD)
+
+
+def add_petition(core: Core, youth_id: int, number: str = "P1") -> int:
+    """A petition on the youth's case (the case made on first use); returns the petition id."""
+    with core.write() as session:
+        case = session.execute(
+            select(CourtCase).where(CourtCase.youth_id == youth_id)
+        ).scalar_one_or_none()
+        if case is None:
+            case = CourtCase(youth_id=youth_id, case_number=f"JV{youth_id:05d}")
+            session.add(case)
+            session.flush()
+        petition = Petition(case_id=case.id, petition_number=number, filed_on=dt.date(2026, 1, 5))
+        session.add(petition)
+        session.flush()
+        return petition.id
+
+
+def seal_youth(core: Core, custodian: Actor, youth_id: int) -> int:
+    """Give the youth one petition and seal it: she is hidden from all but the custodian."""
+    petition = add_petition(core, youth_id, f"S{youth_id}")
+    assert sealing.seal_petition(core, custodian, petition, "JV-596 2026-0042", "wic786").sealed
+    return petition
+
+
+def record_screening(core: Core, admin: Actor, officer: Actor, youth_id: int) -> int:
+    """An intake with a screening that has an exploitation item answered; returns its id."""
+    train(core, admin, officer.username)
+    intake.record_intake(
+        core,
+        officer,
+        IntakeRequest(
+            EpisodeInput(
+                youth_id=youth_id,
+                custody_start_at=core.now() - dt.timedelta(minutes=20),
+                charges=(ChargeInput("PC 211"),),
+            ),
+            ScreeningInput("csec-screen-gc", screening_responses(ex_exchange_for_value="some")),
+            RiskInput("detention-risk-example", risk_answers()),
+            DecisionInput("release"),
+        ),
+    )
+    with core.read() as session:
+        return int(session.execute(select(func.max(Screening.id))).scalar_one())
