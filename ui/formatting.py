@@ -81,3 +81,36 @@ def error_text(error: ValidationError) -> str:
     else:
         text = detail[:1].upper() + detail[1:]
     return text if text.endswith(".") else text + "."
+
+
+_TIME_24 = re.compile(r"^(\d{1,2}):?(\d{2})$")
+_TIME_12 = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*([ap])\.?\s*m?\.?$", re.IGNORECASE)
+
+
+def parse_time(text: str, field: str) -> dt.time:
+    """A time typed as 21:40, 2140, 9:40 pm or 9 pm; ValidationError names ``field``."""
+    value = text.strip()
+    if not value:
+        raise ValidationError(field, "needs a time (e.g. 21:40 or 9:40 pm)")
+    hour = minute = -1
+    if match := _TIME_12.match(value):
+        twelve, minute = int(match[1]), int(match[2] or 0)
+        if 1 <= twelve <= 12:
+            hour = twelve % 12 + (12 if match[3].lower() == "p" else 0)
+    elif match := _TIME_24.match(value):
+        hour, minute = int(match[1]), int(match[2])
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ValidationError(field, f"“{value}” is not a time; write it as 21:40 or 9:40 pm")
+    return dt.time(hour, minute)
+
+
+def parse_moment(
+    date_text: str, time_text: str, field: str, tz: ZoneInfo, *, required: bool
+) -> dt.datetime | None:
+    """A county-local date and time as an aware datetime (None when optional and empty)."""
+    if not date_text.strip() and not time_text.strip():
+        if required:
+            raise ValidationError(field, "is required")
+        return None
+    day = parse_dob(date_text, field)
+    return dt.datetime.combine(day, parse_time(time_text, field), tzinfo=tz)

@@ -18,18 +18,18 @@ from girlscourt.services.intake_codes import default_instrument
 from tests.support import SUPERVISOR_PASSWORD, register, risk_answers, supervisor, train
 from ui.context import AppContext
 from ui.dialogs.approval_dialog import ApprovalDialog
+from ui.formatting import parse_time
 from ui.main_window import MainWindow
 from ui.models.board_table_model import COL_DEADLINE, COL_DUE, COL_NAME, YouthIdRole
 from ui.pages.custody_board_page import CustodyBoardPage
-from ui.pages.intake_page import (
+from ui.pages.intake.navigation import (
     STEP_CHARGES,
     STEP_DECISION,
     STEP_EPISODE,
     STEP_RISK,
     STEP_SCREENING,
-    IntakePage,
-    parse_time,
 )
+from ui.pages.intake_page import IntakePage
 from ui.pages.youth_page import YouthPage
 from ui.widgets.checklist_section import ChecklistSection
 
