@@ -40,7 +40,7 @@ from girlscourt.domain.intake_rules import (
 )
 from girlscourt.domain.permissions import Action, Role
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
-from girlscourt.services import legal_deadlines, protocol_checklist
+from girlscourt.services import legal_deadlines, protocol_checklist, sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.intake_codes import instrument, intake_codes
 from girlscourt.services.protocol_checklist import StepView
@@ -389,6 +389,48 @@ EPISODE_TIME_FIELDS = (
     "jurisdiction_at",
     "released_at",
 )
+
+
+@dataclass(frozen=True)
+class EpisodeEvents:
+    """The later events of one custody episode, as the desk edits them (with the version to
+    send back so a concurrent edit is caught)."""
+
+    id: int
+    youth_id: int
+    version: int
+    custody_start_at: dt.datetime
+    petition_filed_at: dt.datetime | None
+    detention_hearing_at: dt.datetime | None
+    jurisdiction_at: dt.datetime | None
+    released_at: dt.datetime | None
+    release_type: str | None
+    housing_unit: str | None
+
+
+def episode_events(core: Core, actor: Actor, episode_id: int) -> EpisodeEvents:
+    """Read an episode's later events for editing (audited; hidden like its sealed record)."""
+    core.require(actor, Action.INTAKE_RECORD, record_kind="episode", record_id=episode_id)
+    with core.write() as session:
+        episode = session.get(CustodyEpisode, episode_id)
+        if episode is None or (
+            not actor.may(Action.SEALED_ACCESS)
+            and sealing.youth_is_sealed(session, episode.youth_id)
+        ):
+            raise NotFound(f"episode {episode_id}: no such custody episode")
+        core.audit(session, actor, "intake.view", record_kind="episode", record_id=episode_id)
+        return EpisodeEvents(
+            episode.id,
+            episode.youth_id,
+            episode.version,
+            episode.custody_start_at,
+            episode.petition_filed_at,
+            episode.detention_hearing_at,
+            episode.jurisdiction_at,
+            episode.released_at,
+            episode.release_type,
+            episode.housing_unit,
+        )
 
 
 def update_episode(

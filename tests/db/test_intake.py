@@ -10,8 +10,14 @@ from sqlalchemy import func, select
 
 from girlscourt.db.models import AuditEvent, ChecklistStep, CustodyEpisode, Screening
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput, SB1322Refusal
-from girlscourt.errors import ConflictError, RuleRefused, ValidationError
-from girlscourt.services import custody_board, intake, protocol_checklist, record_view
+from girlscourt.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+    ValidationError,
+)
+from girlscourt.services import accounts, custody_board, intake, protocol_checklist, record_view
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
 from tests.support import register, risk_answers, screening_responses, supervisor, train
@@ -276,3 +282,27 @@ def test_board_hides_a_youth_whose_every_petition_is_sealed(at_night: Core, offi
             )
         )
     assert custody_board.in_custody_board(at_night, officer) == ()
+
+
+def test_later_events_are_read_back_with_their_version(
+    at_night: Core, admin: Actor, officer: Actor
+) -> None:
+    youth_id = register(at_night, officer)
+    result = intake.record_intake(at_night, officer, request(youth_id, housing_unit="Unit 2"))
+    before = intake.episode_events(at_night, officer, result.episode_id)
+    assert (before.youth_id, before.version, before.housing_unit) == (youth_id, 1, "Unit 2")
+    assert before.petition_filed_at is None and before.released_at is None
+    filed = NOW + dt.timedelta(hours=3)
+    version = intake.update_episode(
+        at_night, officer, result.episode_id, before.version, {"petition_filed_at": filed}
+    )
+    after = intake.episode_events(at_night, officer, result.episode_id)
+    assert after.version == version == 2 and after.petition_filed_at == filed
+    with pytest.raises(ConflictError):  # a second desk still holding version 1
+        intake.update_episode(at_night, officer, result.episode_id, 1, {"housing_unit": "Unit 4"})
+    accounts.create_user(at_night, admin, "clerk", "court_clerk", "clerk's own passphrase")
+    clerk = accounts.authenticate(at_night, "clerk", "clerk's own passphrase")
+    with pytest.raises(PermissionDenied):
+        intake.episode_events(at_night, clerk, result.episode_id)
+    with pytest.raises(NotFound):
+        intake.episode_events(at_night, officer, result.episode_id + 999)

@@ -42,6 +42,7 @@ from girlscourt.services import protocol_checklist
 from girlscourt.services.protocol_checklist import ChecklistEntry, StepView, YouthChecklist
 from ui import workers
 from ui.context import AppContext
+from ui.dialogs.episode_events_dialog import EpisodeEventsDialog
 from ui.extensions import Navigator, RecordSection
 from ui.formatting import format_timestamp
 from ui.keyboard import chain_tab_order
@@ -240,8 +241,23 @@ class ChecklistSection(QWidget):
         )
         self.deadlines_table.setColumnWidth(2, stamp + em * 3)
         self.deadlines_table.setColumnWidth(3, em * 13)
+        self.events_button = QPushButton("Record later &events…")
+        self.events_button.setToolTip(
+            "Petition filed, hearings held, release: for the selected deadline's episode, "
+            "or the newest one"
+        )
+        self.events_button.setAutoDefault(False)
+        self.events_button.setEnabled(False)
+        self.events_button.setVisible(context.may(Action.INTAKE_RECORD))
+        self.events_button.clicked.connect(self.record_events)
+        self.events_dialog: EpisodeEventsDialog | None = None
         deadlines_box = QGroupBox("Custody deadlines")
-        QVBoxLayout(deadlines_box).addWidget(self.deadlines_table)
+        deadlines_column = QVBoxLayout(deadlines_box)
+        deadlines_column.addWidget(self.deadlines_table)
+        events_row = QHBoxLayout()
+        events_row.addStretch(1)
+        events_row.addWidget(self.events_button)
+        deadlines_column.addLayout(events_row)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -249,7 +265,15 @@ class ChecklistSection(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(steps_box, 3)
         layout.addWidget(deadlines_box, 2)
-        chain_tab_order([self.steps_table, self.note, self.done_button, self.deadlines_table])
+        chain_tab_order(
+            [
+                self.steps_table,
+                self.note,
+                self.done_button,
+                self.deadlines_table,
+                self.events_button,
+            ]
+        )
 
         self.done_button.clicked.connect(self.mark_done)
         self.note.returnPressed.connect(self.mark_done)
@@ -257,6 +281,20 @@ class ChecklistSection(QWidget):
         selection = self.steps_table.selectionModel()
         selection.selectionChanged.connect(self._selection_changed)
         self.steps_model.modelReset.connect(lambda: self._selection_changed())
+
+    # -- later episode events -----------------------------------------------------------------
+
+    def record_events(self) -> EpisodeEventsDialog | None:
+        """Open the later-events dialog; a save reloads the deadlines."""
+        episode_id = _events_episode(self)
+        if episode_id is None:
+            return None
+        dialog = EpisodeEventsDialog(self.context, episode_id, self)
+        dialog.saved.connect(lambda _version: self.refresh())
+        dialog.finished.connect(dialog.deleteLater)
+        self.events_dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -291,6 +329,7 @@ class ChecklistSection(QWidget):
             if selected is not None and entry.step.id == selected.id:
                 self.steps_table.selectRow(number)
         self.status.setText(self._summary(checklist))
+        self.events_button.setEnabled(bool(checklist.episodes))
         self.loaded.emit(checklist)
 
     def _summary(self, checklist: YouthChecklist) -> str:
@@ -463,6 +502,16 @@ class ChecklistSection(QWidget):
                 "Not marked: something went wrong (the details are in the log). Your note is kept.",
                 MessageKind.ERROR,
             )
+
+
+def _events_episode(section: ChecklistSection) -> int | None:
+    """The episode of the selected deadline, else the newest episode (None: no episode)."""
+    index = section.deadlines_table.currentIndex()
+    row = section.deadlines_model.row(index.row()) if index.isValid() else None
+    if row is not None:
+        return row.episode_id
+    checklist = section.checklist
+    return checklist.episodes[0].episode_id if checklist and checklist.episodes else None
 
 
 def hours_left_at(due: dt.datetime, now: dt.datetime) -> float:
