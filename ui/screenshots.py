@@ -511,6 +511,13 @@ def _intake_shots(outdir: Path, workdir: Path) -> list[Path]:
         section.refresh()
         section.select_step("da_csec_prosecutor")
         shots.append(_save(window, outdir, "29-record-checklist"))
+        events = section.record_events()
+        assert events is not None
+        events.dates["petition_filed_at"].setText("11/25/2026")
+        events.times["petition_filed_at"].setText("25:70")
+        events.save()
+        shots.append(_save(events, outdir, "29b-episode-events-error"))
+        events.reject()
 
         tia = youths.register_youth(
             core, officer, YouthInput("Tia", "Brookfield", dt.date(2011, 3, 2))
@@ -631,6 +638,7 @@ def _security_shots(core: Core, admin: Actor, youth_id: int, outdir: Path) -> li
     from ui.pages.accounts_page import AccountsPage
     from ui.pages.audit_page import AuditPageWidget
     from ui.widgets.access_section import AccessSection
+    from ui.widgets.partners_section import PartnersSection
 
     shots: list[Path] = []
     for _ in range(5):  # someone mistypes five times: the account locks
@@ -662,6 +670,7 @@ def _security_shots(core: Core, admin: Actor, youth_id: int, outdir: Path) -> li
     _settle()
 
     accounts.create_user(core, admin, "sam.supervisor", Role.SUPERVISOR, DEMO_PASSWORD, "Sam Ortiz")
+    accounts.create_user(core, admin, "dee.da", Role.PROSECUTOR, DEMO_PASSWORD, "Dee Alvarez")
     supervisor = accounts.authenticate(core, "sam.supervisor", DEMO_PASSWORD)
     window = MainWindow(AppContext(core, supervisor))
     window.show()
@@ -671,6 +680,10 @@ def _security_shots(core: Core, admin: Actor, youth_id: int, outdir: Path) -> li
     record.tabs.setCurrentWidget(section)
     section.load()
     shots.append(_save(window, outdir, "54-record-who-looked"))
+    partners = record.findChildren(PartnersSection)[0]
+    record.tabs.setCurrentWidget(partners)
+    partners.assign()
+    shots.append(_save(window, outdir, "54b-record-partner-access"))
     record.tabs.setCurrentIndex(0)
     window.screen_lock.lock(manual=False)
     shots.append(_save(window, outdir, "55-screen-locked"))

@@ -73,6 +73,7 @@ class EpisodeEventsDialog(QDialog):
         self._tz = context.core.settings.timezone
         self.setWindowTitle(f"Custody episode #{episode_id} – later events")
         self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(560)
         self.errors = FieldErrors(LABELS)
         self.started = QLabel("Loading…")
         form = QFormLayout()
@@ -200,6 +201,7 @@ class EpisodeEventsDialog(QDialog):
             changes = self.changes()
         except ValidationError as error:
             report_save_failure(self.message, self.errors, error)
+            self.adjustSize()  # room for the error line under its field
             return
         if not changes:
             self.accept()
