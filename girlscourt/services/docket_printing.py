@@ -17,6 +17,7 @@ from girlscourt.printing.docket import (
     render_public,
     render_transport,
 )
+from girlscourt.services import document_outputs
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.documents import issue_document_id
 from girlscourt.services.hearings import (
@@ -83,6 +84,21 @@ def print_docket(
             return PrintedDocument(document_id, pdf, len(listed))
         pdf = render_docket(found, meta, variant)
         return PrintedDocument(document_id, pdf, len(found.rows))
+
+
+def record_docket_output(
+    core: Core, actor: Actor, document_id: str, how: str, variant: str
+) -> None:
+    """Audit a further printed or saved copy of an issued docket (same permissions as printing
+    that variant)."""
+    document_outputs.check_output(document_id, how)
+    if variant not in VARIANTS:
+        raise ValidationError("variant", f"{variant!r} is not one of {', '.join(VARIANTS)}")
+    core.require(actor, Action.DOCKET_VIEW)
+    core.require(actor, Action.PRINT)
+    if variant == INTERNAL:
+        core.require(actor, Action.DOCKET_PRINT_INTERNAL)
+    document_outputs.record_output(core, actor, document_id, how, f"docket-{variant}")
 
 
 def print_transport_list(

@@ -7,7 +7,6 @@ document and a failed build leaves no audit trace of a print that never happened
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -54,14 +53,13 @@ from girlscourt.printing.referral_form import (
     RestrictedPersonLine,
     build_referral_form,
 )
-from girlscourt.services import sealing
+from girlscourt.services import document_outputs, sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.documents import issue_document_id
 from girlscourt.services.referrals import HEALTH_TYPES, exception_justification, load_events
 
 ISSUING_AGENCY = "County Probation Department – Juvenile Justice Center, Intake Unit"
 COPIES = ("provider", "file")
-_DOCUMENT_ID = re.compile(r"^[A-Z]{1,4}-\d{8}-[0-9A-F]{6}$")
 
 
 @dataclass(frozen=True)
@@ -344,17 +342,14 @@ def print_referral(
 
 def record_output(core: Core, actor: Actor, referral_id: int, document_id: str, how: str) -> None:
     """Audit one more output of an already issued document (the GUI's Print and Save as PDF)."""
-    if how not in ("print", "save"):
-        raise ValidationError("how", "must be print or save")
-    if not _DOCUMENT_ID.match(document_id):
-        raise ValidationError("document_id", "is not a document id issued by this app")
+    document_outputs.check_output(document_id, how)
     core.require(actor, Action.PRINT, record_kind="referral", record_id=referral_id)
-    with core.write() as session:
-        core.audit(
-            session,
-            actor,
-            f"document.{how}",
-            record_kind="referral",
-            record_id=referral_id,
-            detail=f"referral {document_id}",
-        )
+    document_outputs.record_output(
+        core,
+        actor,
+        document_id,
+        how,
+        "referral",
+        record_kind="referral",
+        record_id=referral_id,
+    )

@@ -19,6 +19,7 @@ from girlscourt.printing.restriction_list import (
     check_log_pdf,
     restriction_list_pdf,
 )
+from girlscourt.services import document_outputs
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.documents import issue_document_id
 from girlscourt.services.restrictions import check_log_in, unit_list_in
@@ -87,3 +88,21 @@ def print_check_log(
         meta, entries, start=start, end=end, zone=core.settings.timezone, scope=scope
     )
     return PrintedDocument(document_id, pdf, len(entries))
+
+
+def record_check_log_output(
+    core: Core, actor: Actor, document_id: str, how: str, *, youth_id: int | None = None
+) -> None:
+    """Audit a further printed or saved copy of an issued check log (same permissions)."""
+    document_outputs.check_output(document_id, how)
+    core.require(actor, Action.AUDIT_VIEW)
+    core.require(actor, Action.PRINT)
+    document_outputs.record_output(
+        core,
+        actor,
+        document_id,
+        how,
+        "check_log",
+        record_kind="youth" if youth_id is not None else None,
+        record_id=youth_id,
+    )

@@ -220,3 +220,30 @@ def test_an_empty_day_still_prints(core: Core, clerk: Actor, day_in_court: dict[
         docket_printing.print_docket(core, clerk, dt.date(2026, 12, 1), variant="public").pdf
     )
     assert "No hearings open to the public are on calendar." in public
+
+
+def test_further_copies_are_audited_under_the_issued_id(
+    core: Core, admin: Actor, clerk: Actor, day_in_court: dict[str, str]
+) -> None:
+    printed = docket_printing.print_docket(core, clerk, DAY, variant="internal")
+    docket_printing.record_docket_output(core, clerk, printed.document_id, "save", "internal")
+    docket_printing.record_docket_output(core, clerk, printed.document_id, "print", "internal")
+    with core.read() as session:
+        outputs = session.execute(
+            select(AuditEvent.action, AuditEvent.detail)
+            .where(AuditEvent.actor_id == clerk.user_id, AuditEvent.action.like("document.%"))
+            .order_by(AuditEvent.id)
+        ).all()
+    wanted = f"docket-internal {printed.document_id}"
+    assert [tuple(o) for o in outputs][-2:] == [
+        ("document.save", wanted),
+        ("document.print", wanted),
+    ]
+    with pytest.raises(ValidationError, match="how"):
+        docket_printing.record_docket_output(core, clerk, printed.document_id, "fax", "internal")
+    with pytest.raises(ValidationError, match="document_id"):
+        docket_printing.record_docket_output(core, clerk, "anything at all", "save", "internal")
+    accounts.create_user(core, admin, "officer", "intake_officer", "intake desk night shift")
+    officer = accounts.authenticate(core, "officer", "intake desk night shift")
+    with pytest.raises(PermissionDenied):  # a further internal copy needs the same permission
+        docket_printing.record_docket_output(core, officer, printed.document_id, "save", "internal")

@@ -154,9 +154,7 @@ def test_roles_that_may_not_complete_steps_only_read_them(
     accounts.create_user(at_night, admin, "clerk", "court_clerk", "court clerk desk 2026", "Cy")
     clerk = accounts.authenticate(at_night, "clerk", "court clerk desk 2026")
     section = open_section(qtbot, AppContext(at_night, clerk), identified)
-    shown = {
-        section.steps_model.row(r).step.step for r in range(section.steps_model.rowCount())
-    }
+    shown = {section.steps_model.row(r).step.step for r in range(section.steps_model.rowCount())}
     assert len(shown) == 5  # a clerk does not see that health referrals were made
     assert not shown & {"medical_referral", "mental_health_referral"}
     assert section.select_step("crisis_advocate")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import PermissionDenied
-from girlscourt.services import accounts, court, hearings
+from girlscourt.services import accounts, audit_trail, court, hearings
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.hearings import OutcomeResult
 from ui.context import AppContext
@@ -94,7 +96,7 @@ def cell(page: DocketPage, column: int, row: int = 0) -> str:
 
 
 def test_clerk_assigns_schedules_continues_and_prints(
-    qtbot: QtBot, core: Core, clerk_context: AppContext, setup: Court
+    qtbot: QtBot, core: Core, admin: Actor, clerk_context: AppContext, setup: Court, tmp_path: Path
 ) -> None:
     page = roster_page(qtbot, clerk_context)
     assert page.model.rowCount() == 0
@@ -195,6 +197,17 @@ def test_clerk_assigns_schedules_continues_and_prints(
     assert preview.document_id and preview.document_id in preview.windowTitle()
     assert preview.pdf.startswith(b"%PDF")
     assert preview.document.pageCount() >= 1
+    # A saved copy is audited under the same document id before the file is written.
+    target = tmp_path / "docket.pdf"
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    assert preview.save_dialog is not None
+    preview.save_dialog.selectFile(str(target))
+    with qtbot.waitSignal(preview.saved, timeout=5000):
+        preview.save_dialog.accept()
+    assert target.read_bytes() == preview.pdf
+    events = audit_trail.list_events(core, admin, limit=50).rows
+    details = [(e.action, e.detail) for e in events if e.action.startswith("document.")]
+    assert ("document.save", f"docket-initials {preview.document_id}") in details
     preview.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from girlscourt.db.models import CustodyEpisode
 from girlscourt.domain.restriction_rules import RestrictionInput
-from girlscourt.services import accounts, restrictions
+from girlscourt.services import accounts, audit_trail, restrictions
 from girlscourt.services.core import Actor, Core
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -200,7 +201,7 @@ def test_ctrl_d_opens_the_desk_with_the_cursor_in_the_entry(
 
 
 def test_a_supervisor_previews_the_check_log(
-    qtbot: QtBot, core: Core, supervisor: Actor, detained: int, marcus: int
+    qtbot: QtBot, core: Core, supervisor: Actor, detained: int, marcus: int, tmp_path: Path
 ) -> None:
     page = open_desk(qtbot, AppContext(core, supervisor))
     check(qtbot, page, "Big Money")
@@ -211,6 +212,16 @@ def test_a_supervisor_previews_the_check_log(
     preview = shown.args[0]
     assert preview.document.pageCount() >= 1
     assert preview.document_id in preview.windowTitle()
+    target = tmp_path / "check-log.pdf"
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    assert preview.save_dialog is not None
+    preview.save_dialog.selectFile(str(target))
+    with qtbot.waitSignal(preview.saved, timeout=5000):
+        preview.save_dialog.accept()
+    assert target.read_bytes() == preview.pdf
+    events = audit_trail.list_events(core, supervisor, limit=50).rows
+    details = [(e.action, e.detail) for e in events if e.action.startswith("document.")]
+    assert ("document.save", f"check_log {preview.document_id}") in details
     preview.reject()
 
 

@@ -469,14 +469,17 @@ class DocketPanel(QWidget):
         code = "all"
         if self.docket is not None and self.docket.department is not None:
             code = self.docket.department.code
-        # The service audits this print under its document id; no service records a further
-        # print or saved copy of a docket yet, so the preview is view-only until one does.
+        core, actor, document_id = self.context.core, self.context.actor, printed.document_id
+
+        def record_output(how: str) -> None:  # each further copy is audited under the same id
+            docket_printing.record_docket_output(core, actor, document_id, how, variant)
+
         dialog = PdfPreviewDialog(
             f"Docket {self.day:%m/%d/%Y} · Dept {code} · {VARIANT_LABELS[variant]}",
-            printed.document_id,
+            document_id,
             printed.pdf,
-            f"docket-{variant}-{self.day.isoformat()}-{code}-{printed.document_id}.pdf",
-            None,
+            f"docket-{variant}-{self.day.isoformat()}-{code}-{document_id}.pdf",
+            record_output,
             self,
         )
         dialog.finished.connect(lambda _code: dialog.deleteLater())

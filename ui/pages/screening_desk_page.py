@@ -765,13 +765,17 @@ class ScreeningDeskPage(QWidget):
 
     def _show_log(self, day: dt.date, printed: PrintedDocument) -> None:
         self.print_log_button.setEnabled(True)
-        # No service records a further print or save of the check log yet: preview only.
+        core, actor, document_id = self.context.core, self.context.actor, printed.document_id
+
+        def record_output(how: str) -> None:  # each further copy is audited under the same id
+            restriction_printing.record_check_log_output(core, actor, document_id, how)
+
         dialog = PdfPreviewDialog(
             f"Check log {format_date(day)} ({printed.rows} checks)",
-            printed.document_id,
+            document_id,
             printed.pdf,
-            f"check-log-{day.isoformat()}-{printed.document_id}.pdf",
-            None,
+            f"check-log-{day.isoformat()}-{document_id}.pdf",
+            record_output,
             self,
         )
         dialog.finished.connect(lambda _code: dialog.deleteLater())
