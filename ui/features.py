@@ -14,6 +14,7 @@ from ui.pages.docket_page import DOCKET_FEATURE
 from ui.pages.girls_court_page import GIRLS_COURT_FEATURE
 from ui.pages.intake_page import INTAKE_FEATURE
 from ui.pages.reports_page import REPORTS_FEATURE
+from ui.pages.restriction_reviews_page import REVIEWS_FEATURE
 from ui.pages.screening_desk_page import DESK_FEATURE
 from ui.widgets.access_section import ACCESS_SECTION
 from ui.widgets.checklist_section import CHECKLIST_SECTION
@@ -29,6 +30,7 @@ def feature_pages() -> list[FeaturePage]:
     pages.append(INTAKE_FEATURE)
     pages.append(BOARD_FEATURE)
     pages.append(DESK_FEATURE)
+    pages.append(REVIEWS_FEATURE)
     pages.append(GIRLS_COURT_FEATURE)
     pages.append(DOCKET_FEATURE)
     pages.append(CALENDAR_FEATURE)

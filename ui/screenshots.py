@@ -685,6 +685,10 @@ def _security_shots(core: Core, admin: Actor, youth_id: int, outdir: Path) -> li
     partners.assign()
     shots.append(_save(window, outdir, "54b-record-partner-access"))
     record.tabs.setCurrentIndex(0)
+    reviews = window.feature_widgets["restriction-reviews"]
+    window.show_feature(reviews)
+    shots.append(_save(window, outdir, "54c-restriction-reviews"))
+    window.show_feature(record)
     window.screen_lock.lock(manual=False)
     shots.append(_save(window, outdir, "55-screen-locked"))
     window.screen_lock.panel.show_error("Wrong user name or password.")

@@ -106,3 +106,11 @@ def record_check_log_output(
         record_kind="youth" if youth_id is not None else None,
         record_id=youth_id,
     )
+
+
+def record_unit_list_output(core: Core, actor: Actor, document_id: str, how: str) -> None:
+    """Audit a further printed or saved copy of an issued unit list (same permissions)."""
+    document_outputs.check_output(document_id, how)
+    core.require(actor, Action.RESTRICTION_CHECK)
+    core.require(actor, Action.PRINT)
+    document_outputs.record_output(core, actor, document_id, how, "restriction_list")
