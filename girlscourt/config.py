@@ -42,6 +42,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("youth_max_age", int, 25, "Oldest age accepted in the youth registry (WIC 607)"),
     SettingSpec("idle_lock_minutes", int, 15, "Lock the screen after this many idle minutes"),
     SettingSpec("workstation", str, "", "Name of this workstation in the audit trail"),
+    SettingSpec(
+        "issuing_agency",
+        str,
+        "County Probation Department – Juvenile Justice Center, Intake Unit",
+        "Agency named at the top of every printed referral form",
+    ),
 )
 _SPECS = {s.key: s for s in SETTINGS}
 

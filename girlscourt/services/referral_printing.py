@@ -58,7 +58,6 @@ from girlscourt.services.core import Actor, Core
 from girlscourt.services.documents import issue_document_id
 from girlscourt.services.referrals import HEALTH_TYPES, exception_justification, load_events
 
-ISSUING_AGENCY = "County Probation Department – Juvenile Justice Center, Intake Unit"
 COPIES = ("provider", "file")
 
 
@@ -213,7 +212,7 @@ def form_data(
     return ReferralFormData(
         referral_id=ref.id,
         provider_copy=provider_copy,
-        issuing_agency=ISSUING_AGENCY,
+        issuing_agency=core.settings["issuing_agency"],
         youth_full_name=_full_name(youth) if provider_copy else None,
         youth_initials=initials(
             youth.legal_first_name, youth.legal_last_name, youth.initials_override

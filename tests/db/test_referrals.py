@@ -620,6 +620,7 @@ def test_print_provider_and_file_copies(
 
     printed = referral_printing.print_referral(core, officer, ref.id)
     text = pdf_text(printed.pdf)
+    assert "County Probation Department – Juvenile Justice Center, Intake Unit" in text
     assert "Nguyễn Thị Ánh" in text
     assert "Marcus Talford" in text and "Big Money" in text
     assert "Ricky Selden" not in text  # may know the location: not listed
@@ -758,3 +759,18 @@ def seal_petition_id(core: Core, youth_id: int) -> int:
                 .where(CourtCase.youth_id == youth_id)
             ).scalar_one()
         )
+
+
+def test_the_issuing_agency_printed_is_the_countys_setting(
+    core: Core, officer: Actor, youth: int, clinic: agencies.AgencyRecord
+) -> None:
+    core.settings = core.settings.with_overrides(
+        issuing_agency="Example County Probation – Juvenile Hall Intake"
+    )
+    consent = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    ref = referrals.create_referral(
+        core, officer, mental_health(youth, clinic.id, consent_id=consent.id)
+    )
+    text = pdf_text(referral_printing.print_referral(core, officer, ref.id).pdf)
+    assert "Example County Probation – Juvenile Hall Intake" in text
+    assert "County Probation Department – Juvenile Justice Center" not in text
