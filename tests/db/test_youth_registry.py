@@ -151,3 +151,27 @@ def test_refusal_is_audited(core: Core, admin: Actor) -> None:
     with pytest.raises(PermissionDenied):
         youths.find_youths(core, analyst, "zoe")
     assert ("youth.search", "denied", None) in audit_actions(core)
+
+
+def test_version_polling_is_not_audited_and_partners_stay_in_scope(
+    core: Core, admin: Actor, officer: Actor
+) -> None:
+    from girlscourt.services import record_versions
+
+    youth = youths.register_youth(
+        core, officer, YouthInput("Ana", "Ashbrook", dt.date(2011, 4, 18))
+    )
+    with core.read() as session:
+        before = session.execute(select(func.count(AuditEvent.id))).scalar_one()
+    assert record_versions.youth_version(core, officer, youth.id) == 1
+    current = youths.get_youth(core, admin, youth.id)
+    youths.update_youth(core, admin, youth.id, current.version, current.data)
+    assert record_versions.youth_version(core, officer, youth.id) == 2
+    assert record_versions.youth_version(core, officer, youth.id + 99) == 0
+    with core.read() as session:
+        after = session.execute(select(func.count(AuditEvent.id))).scalar_one()
+    assert after == before + 2  # the view and the edit; the polls add nothing
+    accounts.create_user(core, admin, "da", "prosecutor", "a long shared test phrase")
+    da = accounts.authenticate(core, "da", "a long shared test phrase")
+    with pytest.raises(PermissionDenied):  # not assigned to her
+        record_versions.youth_version(core, da, youth.id)

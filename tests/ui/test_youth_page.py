@@ -17,6 +17,7 @@ from girlscourt.services.startup import open_core
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import Change, ConflictDialog
 from ui.pages.youth_page import YouthPage
+from ui.widgets.message_bar import MessageKind
 
 from .conftest import add_youth, type_into
 
@@ -219,3 +220,35 @@ def test_a_sealed_record_asks_the_custodian_for_a_reason(
     with qtbot.waitSignal(page.loaded, timeout=5000):
         qtbot.mouseClick(page.open_sealed_button, Qt.MouseButton.LeftButton)
     assert reasons == [None, "court_order"] and page.sealed_panel.isHidden()
+
+
+def test_another_desks_save_reloads_the_open_record_or_warns_the_editor(
+    qtbot: QtBot, context: AppContext, core: Core, admin: Actor, officer: Actor
+) -> None:
+    youth = add_youth(core, officer, "Ana", "Ashbrook", "2011-04-18")
+    page = open_page(qtbot, context, youth.id)
+    assert page.watch.active  # polling while the page is on screen
+
+    # Another desk adds pronouns; this desk has no edits: the page reloads and says so.
+    other = youths.get_youth(core, admin, youth.id)
+    youths.update_youth(
+        core, admin, youth.id, other.version, replace(other.data, pronouns="she/her")
+    )
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.watch.poll()
+    assert page.form.pronouns.currentText() == "she/her" and page.version == 2
+    assert page.message.text() == "Updated: this record was just saved at another desk."
+
+    # Now this desk is editing when the other desk saves again: nothing reloads under her.
+    type_into(qtbot, page.form.preferred_name, "Annie")
+    other = youths.get_youth(core, admin, youth.id)
+    youths.update_youth(
+        core, admin, youth.id, other.version, replace(other.data, pronouns="they/them")
+    )
+    page.watch.poll()
+    qtbot.waitUntil(lambda: page.message.kind is MessageKind.WARNING, timeout=5000)
+    assert "saved this record while you were editing" in page.message.text()
+    assert page.form.preferred_name.text() == "Annie" and page.version == 2
+
+    page.hide()
+    assert not page.watch.active

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -27,7 +27,7 @@ from girlscourt.errors import (
     GirlsCourtError,
     ValidationError,
 )
-from girlscourt.services import youths
+from girlscourt.services import record_versions, youths
 from girlscourt.services.youths import YouthRecord
 from ui import workers
 from ui.context import AppContext
@@ -37,8 +37,11 @@ from ui.features import record_sections
 from ui.formatting import error_text, field_label, format_timestamp
 from ui.keyboard import chain_tab_order
 from ui.style import ERROR, MUTED, WARNING_BG, WARNING_BORDER
+from ui.widgets.change_watch import ChangeWatch
 from ui.widgets.message_bar import MessageBar, MessageKind
 from ui.widgets.youth_form import YouthForm
+
+RECORD_POLL_MS = 10_000  # how often an open record asks whether another desk saved it
 
 
 def record_title(record: YouthRecord) -> str:
@@ -70,6 +73,7 @@ class YouthPage(QWidget):
         self.conflict_dialog: ConflictDialog | None = None
         self._retry: Callable[[], None] | None = None
         self._can_edit = context.may(Action.YOUTH_EDIT)
+        self._reloaded_from_elsewhere = False
 
         self.title = QLabel("Opening the record…")
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -138,6 +142,16 @@ class YouthPage(QWidget):
         self.form.edited.connect(self._edited)
         self.message.action_triggered.connect(self._try_again)
 
+        # Another desk's save: noticed by polling the version while this page is on screen.
+        actor = context.actor
+        self.watch = ChangeWatch(
+            context.core,
+            RECORD_POLL_MS,
+            self,
+            probe=lambda core: record_versions.youth_version(core, actor, youth_id),
+        )
+        self.watch.changed.connect(self._version_seen)
+
     def _build_sealed_panel(self) -> None:
         self.sealed_panel = QFrame()
         self.sealed_panel.setObjectName("sealedPanel")
@@ -197,13 +211,40 @@ class YouthPage(QWidget):
         self.sealed_error.hide()
         self.load(str(code))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.watch.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.watch.stop()
+
+    def _version_seen(self, version: int) -> None:
+        """Another desk saved this record: reload it, or warn if the user is editing."""
+        if self.version is None or version <= self.version:
+            return
+        if self.dirty:
+            self.message.show_message(
+                "Someone at another desk saved this record while you were editing it. When you "
+                "save, both versions are shown side by side: nothing is overwritten.",
+                MessageKind.WARNING,
+            )
+            return
+        self._reloaded_from_elsewhere = True
+        self.load()
+
     def _show_loaded(self, record: YouthRecord) -> None:
         self.message.clear()
         self.sealed_panel.hide()
         self.show_record(record)
         self.tabs.setEnabled(True)
         self.refresh_sections()
-        if self.isVisible():
+        if self._reloaded_from_elsewhere:
+            self._reloaded_from_elsewhere = False
+            self.message.show_message(
+                "Updated: this record was just saved at another desk.", MessageKind.INFO
+            )
+        elif self.isVisible():
             self.form.first_field().setFocus()
         self.loaded.emit(record)
 
