@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -15,6 +16,7 @@ from girlscourt.services import youths
 from girlscourt.services.core import Actor, Core
 from ui import workers
 from ui.context import AppContext
+from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 
 
 @pytest.fixture
@@ -65,6 +67,16 @@ def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
                 QApplication.sendEvent(
                     widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
                 )
+
+
+def save_copy(qtbot: QtBot, preview: PdfPreviewDialog, target: Path) -> None:
+    """Save the previewed document through its file dialog, as a person would."""
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    assert preview.save_dialog is not None
+    preview.save_dialog.selectFile(str(target))
+    with qtbot.waitSignal(preview.saved, timeout=5000):
+        preview.save_dialog.accept()
+    assert target.read_bytes() == preview.pdf
 
 
 def add_youth(core: Core, actor: Actor, first: str, last: str, dob: str, **extra: object):

@@ -8,7 +8,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import PermissionDenied
@@ -24,7 +23,7 @@ from ui.pages.court_calendar_page import CourtCalendarPage
 from ui.pages.docket_page import COL_MINOR, COL_NOTES, DocketPage, display
 from ui.pages.girls_court_page import GirlsCourtPage
 
-from .conftest import add_youth, type_into
+from .conftest import add_youth, save_copy, type_into
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC)  # Monday 23 November 2026, 09:00 in LA
@@ -199,12 +198,7 @@ def test_clerk_assigns_schedules_continues_and_prints(
     assert preview.document.pageCount() >= 1
     # A saved copy is audited under the same document id before the file is written.
     target = tmp_path / "docket.pdf"
-    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
-    assert preview.save_dialog is not None
-    preview.save_dialog.selectFile(str(target))
-    with qtbot.waitSignal(preview.saved, timeout=5000):
-        preview.save_dialog.accept()
-    assert target.read_bytes() == preview.pdf
+    save_copy(qtbot, preview, target)
     events = audit_trail.list_events(core, admin, limit=50).rows
     details = [(e.action, e.detail) for e in events if e.action.startswith("document.")]
     assert ("document.save", f"docket-initials {preview.document_id}") in details

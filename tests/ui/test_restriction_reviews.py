@@ -15,7 +15,7 @@ from girlscourt.services.core import Actor, Core
 from ui.context import AppContext
 from ui.pages.restriction_reviews_page import RestrictionReviewsPage
 
-from .conftest import add_youth
+from .conftest import add_youth, save_copy
 
 
 class Opened:
@@ -93,11 +93,7 @@ def test_reviews_due_soonest_first_and_enter_opens_the_record(
     preview = shown_preview.args[0]
     assert preview.document.pageCount() >= 1
     target = tmp_path / "unit.pdf"
-    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
-    assert preview.save_dialog is not None
-    preview.save_dialog.selectFile(str(target))
-    with qtbot.waitSignal(preview.saved, timeout=5000):
-        preview.save_dialog.accept()
+    save_copy(qtbot, preview, target)
     with core.read() as session:
         saves = session.query(AuditEvent.detail).filter(AuditEvent.action == "document.save").all()
     assert [s[0] for s in saves] == [f"restriction_list {preview.document_id}"]

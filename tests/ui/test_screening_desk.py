@@ -26,7 +26,7 @@ from ui.pages.screening_desk_page import (
     read_entry,
 )
 
-from .conftest import add_youth, drain_workers, type_into
+from .conftest import add_youth, drain_workers, save_copy, type_into
 
 SUPERVISOR_PASSWORD = "supervisor on the late shift"
 
@@ -213,12 +213,7 @@ def test_a_supervisor_previews_the_check_log(
     assert preview.document.pageCount() >= 1
     assert preview.document_id in preview.windowTitle()
     target = tmp_path / "check-log.pdf"
-    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
-    assert preview.save_dialog is not None
-    preview.save_dialog.selectFile(str(target))
-    with qtbot.waitSignal(preview.saved, timeout=5000):
-        preview.save_dialog.accept()
-    assert target.read_bytes() == preview.pdf
+    save_copy(qtbot, preview, target)
     events = audit_trail.list_events(core, supervisor, limit=50).rows
     details = [(e.action, e.detail) for e in events if e.action.startswith("document.")]
     assert ("document.save", f"check_log {preview.document_id}") in details

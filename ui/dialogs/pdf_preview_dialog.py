@@ -277,3 +277,18 @@ class PdfPreviewDialog(QDialog):
             )
         self.message.show_message(text, MessageKind.ERROR)
         self.output_failed.emit(error)
+
+
+def open_preview(
+    parent: QWidget,
+    title: str,
+    document_id: str,
+    pdf: bytes,
+    suggested_name: str,
+    record: OutputRecorder | None,
+) -> PdfPreviewDialog:
+    """Show an issued document window-modally; the dialog frees itself when closed."""
+    dialog = PdfPreviewDialog(title, document_id, pdf, suggested_name, record, parent)
+    dialog.finished.connect(lambda _code: dialog.deleteLater())
+    dialog.open()
+    return dialog

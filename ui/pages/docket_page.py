@@ -42,7 +42,7 @@ from girlscourt.services.hearings import Docket, DocketRow, OutcomeResult
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.hearing_dialog import OutcomeDialog
-from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
+from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog, open_preview
 from ui.extensions import FeaturePage, Navigator
 from ui.keyboard import chain_tab_order
 from ui.models.batched_list_model import BatchedListModel
@@ -474,18 +474,15 @@ class DocketPanel(QWidget):
         def record_output(how: str) -> None:  # each further copy is audited under the same id
             docket_printing.record_docket_output(core, actor, document_id, how, variant)
 
-        dialog = PdfPreviewDialog(
+        self.preview = open_preview(
+            self,
             f"Docket {self.day:%m/%d/%Y} · Dept {code} · {VARIANT_LABELS[variant]}",
             document_id,
             printed.pdf,
             f"docket-{variant}-{self.day.isoformat()}-{code}-{document_id}.pdf",
             record_output,
-            self,
         )
-        dialog.finished.connect(lambda _code: dialog.deleteLater())
-        self.preview = dialog
-        dialog.open()
-        self.preview_opened.emit(dialog)
+        self.preview_opened.emit(self.preview)
 
     def _print_failed(self, error: BaseException) -> None:
         self.print_button.setEnabled(True)

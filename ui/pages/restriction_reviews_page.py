@@ -30,7 +30,7 @@ from girlscourt.services.docket_printing import PrintedDocument
 from girlscourt.services.restrictions import Reminder, Reminders
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
+from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog, open_preview
 from ui.extensions import FeaturePage, Navigator
 from ui.formatting import format_date
 from ui.models.batched_list_model import BatchedListModel
@@ -266,18 +266,15 @@ class RestrictionReviewsPage(QWidget):
             restriction_printing.record_unit_list_output(core, actor, document_id, how)
 
         stamp = core.today().isoformat()
-        dialog = PdfPreviewDialog(
+        self.preview = open_preview(
+            self,
             f"No-contact list, unit {unit} ({printed.rows} restrictions)",
             document_id,
             printed.pdf,
             f"no-contact-{unit}-{stamp}-{document_id}.pdf",
             record_output,
-            self,
         )
-        dialog.finished.connect(lambda _code: dialog.deleteLater())
-        self.preview = dialog
-        dialog.open()
-        self.preview_opened.emit(dialog)
+        self.preview_opened.emit(self.preview)
 
     def _print_failed(self, error: BaseException) -> None:
         self.print_button.setEnabled(True)

@@ -49,7 +49,7 @@ from girlscourt.services.restriction_printing import PrintedDocument
 from girlscourt.services.restrictions import CheckMatch, CheckOutcome
 from ui import workers
 from ui.context import AppContext
-from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
+from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog, open_preview
 from ui.extensions import FeaturePage, Navigator
 from ui.formatting import format_date, format_timestamp
 from ui.models.batched_list_model import BatchedListModel
@@ -770,18 +770,15 @@ class ScreeningDeskPage(QWidget):
         def record_output(how: str) -> None:  # each further copy is audited under the same id
             restriction_printing.record_check_log_output(core, actor, document_id, how)
 
-        dialog = PdfPreviewDialog(
+        self.preview = open_preview(
+            self,
             f"Check log {format_date(day)} ({printed.rows} checks)",
             document_id,
             printed.pdf,
             f"check-log-{day.isoformat()}-{document_id}.pdf",
             record_output,
-            self,
         )
-        dialog.finished.connect(lambda _code: dialog.deleteLater())
-        self.preview = dialog
-        dialog.open()
-        self.preview_opened.emit(dialog)
+        self.preview_opened.emit(self.preview)
 
     def _log_failed(self, error: BaseException) -> None:
         self.print_log_button.setEnabled(True)

@@ -40,7 +40,7 @@ from girlscourt.services.referrals import ReferralRecord, ReferralSummary
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentListDialog
-from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
+from ui.dialogs.pdf_preview_dialog import open_preview
 from ui.dialogs.referral_dialog import MoveReferralDialog, ReferralDialog, refusal_text
 from ui.extensions import Navigator, RecordSection
 from ui.formatting import format_timestamp
@@ -538,16 +538,14 @@ class ReferralsSection(QWidget):
         def record_output(how: str) -> None:
             referral_printing.record_output(core, actor, referral_id, document_id, how)
 
-        dialog = PdfPreviewDialog(
+        dialog = open_preview(
+            self,
             f"Referral #{record.id} ({record.type_label})",
             printed.document_id,
             printed.pdf,
             printed.suggested_name,
             record_output,
-            self,
         )
-        dialog.finished.connect(lambda _code: dialog.deleteLater())
-        dialog.open()
         self._keep(dialog)
         self.preview_opened.emit(dialog)
 
