@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from girlscourt.db.models import CourtCase, Petition, Screening
+from girlscourt.db.models import AuditEvent, CourtCase, Petition, Screening
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.domain.permissions import Role
 from girlscourt.domain.youth_rules import YouthInput
@@ -73,3 +73,16 @@ def record_screening(core: Core, admin: Actor, officer: Actor, youth_id: int) ->
     )
     with core.read() as session:
         return int(session.execute(select(func.max(Screening.id))).scalar_one())
+
+
+def denied_events(core: Core, actor: Actor) -> list[tuple[str, str | None, int | None, str | None]]:
+    """The actor's refusals in order: (action, record kind, record id, detail)."""
+    with core.read() as session:
+        rows = session.execute(
+            select(
+                AuditEvent.action, AuditEvent.record_kind, AuditEvent.record_id, AuditEvent.detail
+            )
+            .where(AuditEvent.actor_id == actor.user_id, AuditEvent.outcome == "denied")
+            .order_by(AuditEvent.id)
+        ).all()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

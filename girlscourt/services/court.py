@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy import or_, select
@@ -31,6 +31,7 @@ from girlscourt.domain.hearing_rules import (
 from girlscourt.domain.names import clean_text
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
+from girlscourt.services import sealing
 from girlscourt.services.core import Actor, Core
 
 REFERRED = "referred"
@@ -413,16 +414,25 @@ def _petition_record(row: Petition) -> PetitionRecord:
 
 
 def hidden_case_ids(session: Session, case_ids: Iterable[int]) -> set[int]:
-    """Cases whose every petition is sealed: they vanish whole for ordinary users."""
+    """Cases that vanish whole for ordinary users: every petition on the case is sealed, or its
+    youth is hidden by sealing (every petition she has is sealed), which takes her other cases,
+    even one with no petition yet, and whatever hangs on them (hearings, dockets) with her."""
     wanted = set(case_ids)
     if not wanted:
         return set()
     states: dict[int, list[str]] = {}
-    for case_id, state in session.execute(
-        select(Petition.case_id, Petition.sealing_state).where(Petition.case_id.in_(wanted))
+    owners: dict[int, int] = {}
+    for case_id, youth_id, state in session.execute(
+        select(CourtCase.id, CourtCase.youth_id, Petition.sealing_state)
+        .outerjoin(Petition, Petition.case_id == CourtCase.id)
+        .where(CourtCase.id.in_(wanted))
     ):
-        states.setdefault(case_id, []).append(state)
-    return {c for c, s in states.items() if s and all(x in SEALED_STATES for x in s)}
+        owners[case_id] = youth_id
+        if state is not None:
+            states.setdefault(case_id, []).append(state)
+    hidden = {c for c, s in states.items() if s and all(x in SEALED_STATES for x in s)}
+    sealed_youth = sealing.sealed_youth_ids(session, set(owners.values()))
+    return hidden | {c for c, y in owners.items() if y in sealed_youth}
 
 
 def _clean_petition(data: PetitionInput, where: str) -> PetitionInput:
@@ -510,21 +520,31 @@ def add_petition(core: Core, actor: Actor, case_id: int, data: PetitionInput) ->
         return _petition_record(row)
 
 
-def _visible_case(session: Session, actor: Actor, row: CourtCase | None, label: str) -> CourtCase:
-    if row is None or (
-        row.id in hidden_case_ids(session, [row.id]) and not actor.may(Action.SEALED_ACCESS)
-    ):
-        raise NotFound(f"case {label}: no such case")
-    return row
+def _sealed_away(session: Session, actor: Actor, row: CourtCase) -> bool:
+    return not actor.may(Action.SEALED_ACCESS) and row.id in hidden_case_ids(session, [row.id])
+
+
+def _view_case(
+    core: Core, actor: Actor, row_of: Callable[[Session], CourtCase | None], label: str
+) -> CaseRecord:
+    """Open the case ``row_of`` finds, audited; one sealing hides is refused (audited) as
+    NotFound, exactly like one that does not exist."""
+    with core.write() as session:
+        row = row_of(session)
+        if row is None:
+            raise NotFound(f"case {label}: no such case")
+        if not _sealed_away(session, actor, row):
+            core.audit(session, actor, "case.view", record_kind="court_case", record_id=row.id)
+            return _case_record(session, row, actor.may(Action.SEALED_ACCESS))
+        hidden_id = row.id
+    core.refuse(actor, "case.view", record_kind="court_case", record_id=hidden_id, detail="sealed")
+    raise NotFound(f"case {label}: no such case")
 
 
 def get_case(core: Core, actor: Actor, case_id: int) -> CaseRecord:
     """A case with the petitions this actor may see (audited as a view of the youth's record)."""
     core.require(actor, Action.YOUTH_VIEW, record_kind="court_case", record_id=case_id)
-    with core.write() as session:
-        row = _visible_case(session, actor, session.get(CourtCase, case_id), str(case_id))
-        core.audit(session, actor, "case.view", record_kind="court_case", record_id=row.id)
-        return _case_record(session, row, actor.may(Action.SEALED_ACCESS))
+    return _view_case(core, actor, lambda session: session.get(CourtCase, case_id), str(case_id))
 
 
 def find_case(core: Core, actor: Actor, case_number: str) -> CaseRecord:
@@ -540,13 +560,10 @@ def find_case(core: Core, actor: Actor, case_number: str) -> CaseRecord:
                 select(CourtCase.id).where(CourtCase.case_number == case_number.strip())
             ).scalar_one_or_none()
         core.require(actor, Action.YOUTH_VIEW, record_kind="court_case", record_id=case_id or 0)
-    with core.write() as session:
-        row = session.execute(
-            select(CourtCase).where(CourtCase.case_number == case_number.strip())
-        ).scalar_one_or_none()
-        row = _visible_case(session, actor, row, case_number)
-        core.audit(session, actor, "case.view", record_kind="court_case", record_id=row.id)
-        return _case_record(session, row, actor.may(Action.SEALED_ACCESS))
+    wanted = select(CourtCase).where(CourtCase.case_number == case_number.strip())
+    return _view_case(
+        core, actor, lambda session: session.execute(wanted).scalar_one_or_none(), case_number
+    )
 
 
 def cases_of_youth(core: Core, actor: Actor, youth_id: int) -> tuple[CaseRecord, ...]:
@@ -688,7 +705,9 @@ def refer_to_girls_court(core: Core, actor: Actor, data: ReferralInput) -> Assig
     if referred_at > core.now():
         raise ValidationError("referred_at", "is in the future")
     with core.write() as session:
-        if session.get(Youth, data.youth_id) is None:
+        if session.get(Youth, data.youth_id) is None or (
+            not actor.may(Action.SEALED_ACCESS) and sealing.youth_is_sealed(session, data.youth_id)
+        ):
             raise ValidationError("youth_id", f"no youth has the id {data.youth_id}")
         if data.case_id is not None:
             case = session.get(CourtCase, data.case_id)
@@ -723,6 +742,29 @@ def refer_to_girls_court(core: Core, actor: Actor, data: ReferralInput) -> Assig
         return _assignment_record(row)
 
 
+def _assignment_hidden(session: Session, actor: Actor, row: GirlsCourtAssignment) -> bool:
+    """Whether sealing hides this assignment: her youth is hidden, or its case is sealed whole."""
+    if actor.may(Action.SEALED_ACCESS):
+        return False
+    if row.case_id is not None and row.case_id in hidden_case_ids(session, [row.case_id]):
+        return True
+    return sealing.youth_is_sealed(session, row.youth_id)
+
+
+def _require_visible_assignment(core: Core, actor: Actor, assignment_id: int, action: str) -> None:
+    """Refuse (audited, as NotFound) an assignment sealing hides from this actor."""
+    if actor.may(Action.SEALED_ACCESS):
+        return
+    with core.read() as session:
+        row = session.get(GirlsCourtAssignment, assignment_id)
+        hidden = row is not None and _assignment_hidden(session, actor, row)
+    if hidden:
+        core.refuse(
+            actor, action, record_kind="gc_assignment", record_id=assignment_id, detail="sealed"
+        )
+        raise NotFound(f"Girls Court assignment {assignment_id}: no such assignment")
+
+
 def _load_assignment(
     core: Core, session: Session, actor: Actor, assignment_id: int, expected_version: int
 ) -> GirlsCourtAssignment:
@@ -745,6 +787,7 @@ def accept_assignment(
     core.require(
         actor, Action.GIRLS_COURT_ASSIGN, record_kind="gc_assignment", record_id=assignment_id
     )
+    _require_visible_assignment(core, actor, assignment_id, "girls_court.accept")
     clean = _clean_team(team or Team())
     if accepted_on > core.today():
         raise ValidationError("accepted_on", "is in the future")
@@ -781,6 +824,7 @@ def update_team(
     core.require(
         actor, Action.GIRLS_COURT_ASSIGN, record_kind="gc_assignment", record_id=assignment_id
     )
+    _require_visible_assignment(core, actor, assignment_id, "girls_court.team")
     clean = _clean_team(team)
     with core.write() as session:
         row = _load_assignment(core, session, actor, assignment_id, expected_version)
@@ -813,6 +857,7 @@ def change_status(
     core.require(
         actor, Action.GIRLS_COURT_ASSIGN, record_kind="gc_assignment", record_id=assignment_id
     )
+    _require_visible_assignment(core, actor, assignment_id, f"girls_court.{status}")
     if status not in (COMPLETED, EXITED):
         raise ValidationError(
             "status", f"must be {COMPLETED} or {EXITED} (accept a referral instead)"
@@ -835,8 +880,9 @@ def change_status(
 def assignment_history(
     core: Core, actor: Actor, assignment_id: int
 ) -> tuple[AssignmentEventRecord, ...]:
-    """The assignment's status history, oldest first."""
+    """The assignment's status history, oldest first (NotFound, audited, if sealing hides it)."""
     core.require(actor, Action.YOUTH_VIEW, record_kind="gc_assignment", record_id=assignment_id)
+    _require_visible_assignment(core, actor, assignment_id, "girls_court.view")
     with core.read() as session:
         rows = session.execute(
             select(AssignmentEvent, User.display_name)
@@ -850,9 +896,11 @@ def assignment_history(
 
 
 def assignments_of_youth(core: Core, actor: Actor, youth_id: int) -> tuple[AssignmentRecord, ...]:
-    """A youth's Girls Court assignments, newest first."""
+    """A youth's Girls Court assignments, newest first (none for a youth hidden by sealing)."""
     core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
     with core.read() as session:
+        if not actor.may(Action.SEALED_ACCESS) and sealing.youth_is_sealed(session, youth_id):
+            return ()  # every assignment goes with her, those naming no case too
         rows = (
             session.execute(
                 select(GirlsCourtAssignment)
@@ -911,6 +959,9 @@ def girls_court_roster(
             if sealed_access
             else hidden_case_ids(session, [a.case_id for a, _ in rows if a.case_id is not None])
         )
+        if not sealed_access:  # a youth hidden by sealing leaves the roster, case or none
+            gone = sealing.sealed_youth_ids(session, {y.id for _, y in rows})
+            rows = [r for r in rows if r[1].id not in gone]
         youth_ids = [y.id for a, y in rows if a.case_id not in hidden]
         upcoming = session.execute(
             select(Hearing, CourtCase.youth_id, Department.code, Petition.sealing_state)

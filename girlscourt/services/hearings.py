@@ -879,12 +879,17 @@ def record_outcome(
 
 
 def get_hearing(core: Core, actor: Actor, hearing_id: int) -> HearingRecord:
-    """One hearing (audited as a view)."""
+    """One hearing (audited as a view; NotFound, the refusal audited, if sealing hides it)."""
     core.require(actor, Action.DOCKET_VIEW, record_kind="hearing", record_id=hearing_id)
     with core.write() as session:
-        row = _visible_hearing(session, actor, hearing_id)
-        core.audit(session, actor, "hearing.view", record_kind="hearing", record_id=row.id)
-        return _record(session, row, core.settings.timezone, catalog())
+        row = session.get(Hearing, hearing_id)
+        if row is None:
+            raise NotFound(f"hearing {hearing_id}: no such hearing")
+        if not _hidden(session, actor, row.case_id, row.petition_id):
+            core.audit(session, actor, "hearing.view", record_kind="hearing", record_id=row.id)
+            return _record(session, row, core.settings.timezone, catalog())
+    core.refuse(actor, "hearing.view", record_kind="hearing", record_id=hearing_id, detail="sealed")
+    raise NotFound(f"hearing {hearing_id}: no such hearing")
 
 
 def hearings_of_case(core: Core, actor: Actor, case_id: int) -> tuple[HearingRecord, ...]:
@@ -895,9 +900,14 @@ def hearings_of_case(core: Core, actor: Actor, case_id: int) -> tuple[HearingRec
     """
     core.require(actor, Action.YOUTH_VIEW, record_kind="court_case", record_id=case_id)
     tz, cat = core.settings.timezone, catalog()
+    with core.read() as session:
+        hidden = _hidden(session, actor, case_id, None)
+    if hidden:  # the case is sealed whole, or its youth is hidden by sealing
+        core.refuse(
+            actor, "hearing.list", record_kind="court_case", record_id=case_id, detail="sealed"
+        )
+        raise NotFound(f"case {case_id}: no such case")
     with core.write() as session:
-        if _hidden(session, actor, case_id, None):
-            raise NotFound(f"case {case_id}: no such case")
         rows = (
             session.execute(
                 select(Hearing)
@@ -907,7 +917,16 @@ def hearings_of_case(core: Core, actor: Actor, case_id: int) -> tuple[HearingRec
             .scalars()
             .all()
         )
-        shown = [r for r in rows if not _hidden(session, actor, case_id, r.petition_id)]
+        sealed: set[int] = set()  # the case is visible: only its sealed petitions hide hearings
+        if not actor.may(Action.SEALED_ACCESS):
+            sealed = set(
+                session.execute(
+                    select(Petition.id).where(
+                        Petition.case_id == case_id, Petition.sealing_state.in_(SEALED_STATES)
+                    )
+                ).scalars()
+            )
+        shown = [r for r in rows if r.petition_id not in sealed]
         core.audit(session, actor, "hearing.list", record_kind="court_case", record_id=case_id)
         return tuple(_record(session, r, tz, cat) for r in shown)
 

@@ -395,12 +395,17 @@ def assignments_of_youth(
     """Who was given access to this youth's record, and until when, newest first (audited)."""
     youth_id = _youth_id(youth_id)
     core.require(actor, Action.PARTNER_ASSIGN, record_kind="youth", record_id=youth_id)
-    with core.write() as session:
+    with core.read() as session:
         found = session.execute(
             select(Youth, sealing.sealed_flag(Youth.id)).where(Youth.id == youth_id)
         ).first()
-        if found is None or (bool(found[1]) and not actor.may(Action.SEALED_ACCESS)):
-            raise NotFound(f"youth {youth_id}: no such youth")
+        shown = _initials(found[0]) if found is not None else ""
+    hidden = found is not None and bool(found[1]) and not actor.may(Action.SEALED_ACCESS)
+    if hidden:  # the refusal is audited like any other
+        core.refuse(actor, "partner.list", record_kind="youth", record_id=youth_id, detail="sealed")
+    if found is None or hidden:
+        raise NotFound(f"youth {youth_id}: no such youth")
+    with core.write() as session:
         rows = session.execute(
             select(PartnerAssignment, User.username)
             .join(User, User.id == PartnerAssignment.user_id)
@@ -415,5 +420,4 @@ def assignments_of_youth(
             record_id=youth_id,
             detail=f"rows={len(rows)}",
         )
-        shown = _initials(found[0])
         return tuple(_record(core, row, name, shown) for row, name in rows)

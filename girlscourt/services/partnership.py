@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import (
@@ -21,6 +21,7 @@ from girlscourt.db.models import (
 from girlscourt.domain.names import clean_text
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
+from girlscourt.services import partner_access, sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.training import TrainingRecord, add_training
 
@@ -315,6 +316,31 @@ def _meeting_record(session: Session, meeting: MdtMeeting) -> MdtMeetingRecord:
 # --- MDT meetings --------------------------------------------------------------------------------
 
 
+def _refuse_if_sealed(
+    core: Core,
+    actor: Actor,
+    youth_of: Select[int],
+    action: str,
+    record_kind: str,
+    record_id: int,
+    message: str,
+) -> None:
+    """A meeting is part of its youth's record: when sealing hides her, refuse (audited) as
+    NotFound, the custodian excepted."""
+    if actor.may(Action.SEALED_ACCESS):
+        return
+    with core.read() as session:
+        youth_id = session.execute(youth_of).scalar_one_or_none()
+        hidden = youth_id is not None and sealing.youth_is_sealed(session, youth_id)
+    if hidden:
+        core.refuse(actor, action, record_kind=record_kind, record_id=record_id, detail="sealed")
+        raise NotFound(message)
+
+
+def _meeting_youth(meeting_id: int) -> Select[int]:
+    return select(MdtMeeting.youth_id).where(MdtMeeting.id == meeting_id)
+
+
 def record_mdt_meeting(core: Core, actor: Actor, data: MdtMeetingInput) -> MdtMeetingRecord:
     """Save a held meeting with its attendees and safety plan, in one transaction.
 
@@ -323,6 +349,15 @@ def record_mdt_meeting(core: Core, actor: Actor, data: MdtMeetingInput) -> MdtMe
     """
     core.require(actor, Action.PARTNERSHIP_MANAGE, record_kind="youth", record_id=data.youth_id)
     clean = _check_meeting(core, data)
+    _refuse_if_sealed(
+        core,
+        actor,
+        select(Youth.id).where(Youth.id == clean.youth_id),
+        "mdt.record",
+        "youth",
+        clean.youth_id,
+        f"youth_id: no youth {clean.youth_id}",
+    )
     with core.write() as session:
         if session.get(Youth, clean.youth_id) is None:
             raise NotFound(f"youth_id: no youth {clean.youth_id}")
@@ -365,8 +400,18 @@ def record_mdt_meeting(core: Core, actor: Actor, data: MdtMeetingInput) -> MdtMe
 
 
 def get_mdt_meeting(core: Core, actor: Actor, meeting_id: int) -> MdtMeetingRecord:
-    """One meeting with its attendees and safety plan (the view is audited)."""
+    """One meeting with its attendees and safety plan (the view is audited; NotFound, audited,
+    when sealing hides its youth)."""
     core.require(actor, Action.PARTNERSHIP_MANAGE, record_kind="mdt_meeting", record_id=meeting_id)
+    _refuse_if_sealed(
+        core,
+        actor,
+        _meeting_youth(meeting_id),
+        "mdt.view",
+        "mdt_meeting",
+        meeting_id,
+        f"meeting {meeting_id}: no such MDT meeting",
+    )
     with core.write() as session:
         meeting = session.get(MdtMeeting, meeting_id)
         if meeting is None:
@@ -390,7 +435,8 @@ def list_mdt_meetings(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> tuple[MdtMeetingSummary, ...]:
-    """Meetings, newest first: one youth's, or every meeting between two local dates."""
+    """Meetings, newest first: one youth's, or every meeting between two local dates (youth
+    hidden by sealing left out, custodian excepted)."""
     core.require(actor, Action.PARTNERSHIP_MANAGE)
     tz = core.settings.timezone
     m = MdtMeeting
@@ -409,6 +455,11 @@ def list_mdt_meetings(
     )
     if youth_id is not None:
         query = query.where(m.youth_id == youth_id)
+    if not actor.may(Action.SEALED_ACCESS):  # a sealed youth's meetings go with her
+        query = query.where(sealing.visible_youth_filter(m.youth_id))
+    scope = partner_access.scope_filter(core, actor, m.youth_id)
+    if scope is not None:
+        query = query.where(scope)
     if start is not None:
         query = query.where(
             m.held_at >= dt.datetime.combine(start, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
@@ -434,6 +485,15 @@ def add_safety_plan_item(
 ) -> SafetyPlanItemRecord:
     """Add an action to a meeting's safety plan."""
     core.require(actor, Action.PARTNERSHIP_MANAGE, record_kind="mdt_meeting", record_id=meeting_id)
+    _refuse_if_sealed(
+        core,
+        actor,
+        _meeting_youth(meeting_id),
+        "mdt.item_add",
+        "mdt_meeting",
+        meeting_id,
+        f"meeting {meeting_id}: no such MDT meeting",
+    )
     with core.write() as session:
         meeting = session.get(MdtMeeting, meeting_id)
         if meeting is None:
@@ -470,6 +530,17 @@ def complete_safety_plan_item(
     assert day is not None
     if day > core.today():
         raise ValidationError("done_on", "is in the future")
+    _refuse_if_sealed(
+        core,
+        actor,
+        select(MdtMeeting.youth_id)
+        .join(SafetyPlanItem, SafetyPlanItem.meeting_id == MdtMeeting.id)
+        .where(SafetyPlanItem.id == item_id),
+        "mdt.item_done",
+        "safety_plan_item",
+        item_id,
+        f"item {item_id}: no such safety-plan item",
+    )
     with core.write() as session:
         row = session.get(SafetyPlanItem, item_id)
         if row is None:

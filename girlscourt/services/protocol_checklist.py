@@ -133,9 +133,23 @@ def steps_for_youth(session: Session, youth_id: int) -> list[StepView]:
 def complete_step(
     core: Core, actor: Actor, step_id: int, expected_version: int, notes: str | None = None
 ) -> StepView:
-    """Mark a step done, stamped with who and when."""
+    """Mark a step done, stamped with who and when (NotFound, audited, if sealing hides the
+    youth: the step is part of her record)."""
     core.require(actor, Action.CHECKLIST_UPDATE, record_kind="checklist_step", record_id=step_id)
     text = clean_text("notes", notes, required=False, max_length=2000, multiline=True)
+    if not actor.may(Action.SEALED_ACCESS):
+        with core.read() as session:
+            step = session.get(ChecklistStep, step_id)
+            hidden = step is not None and youth_is_sealed(session, step.youth_id)
+        if hidden:
+            core.refuse(
+                actor,
+                "checklist.done",
+                record_kind="checklist_step",
+                record_id=step_id,
+                detail="sealed",
+            )
+            raise NotFound(f"checklist step {step_id}: no such step")
     with core.write() as session:
         row = session.get(ChecklistStep, step_id)
         if row is None:
@@ -215,11 +229,17 @@ def checklist_for_youth(core: Core, actor: Actor, youth_id: int) -> YouthCheckli
     """
     core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
     now = core.now()
+    with core.read() as session:
+        missing = session.get(Youth, youth_id) is None
+        sealed_away = not actor.may(Action.SEALED_ACCESS) and youth_is_sealed(session, youth_id)
+        hidden = not missing and sealed_away
+    if hidden:
+        core.refuse(
+            actor, "checklist.view", record_kind="youth", record_id=youth_id, detail="sealed"
+        )
+    if missing or hidden:
+        raise NotFound(f"youth {youth_id}: no such youth")
     with core.write() as session:
-        if session.get(Youth, youth_id) is None or (
-            youth_is_sealed(session, youth_id) and not actor.may(Action.SEALED_ACCESS)
-        ):
-            raise NotFound(f"youth {youth_id}: no such youth")
         steps = visible_steps(actor, steps_for_youth(session, youth_id))
         people = [s.done_by for s in steps if s.done_by is not None]
         names: dict[int, str] = {}

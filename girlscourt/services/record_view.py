@@ -19,6 +19,7 @@ from girlscourt.domain.permissions import Action
 from girlscourt.interchange import youth_to_json
 from girlscourt.services import protocol_checklist
 from girlscourt.services.core import Actor, Core
+from girlscourt.services.court import hidden_case_ids
 from girlscourt.services.court_calendar import calendar_in
 from girlscourt.services.custody_clocks import clocks_for
 from girlscourt.services.referrals import visible_types_filter
@@ -141,6 +142,10 @@ def youth_document(
             hearing_query = hearing_query.where(
                 or_(Hearing.petition_id.is_(None), visible_petition_filter())
             )
+            cases = session.execute(select(CourtCase.id).where(CourtCase.youth_id == youth_id))
+            sealed_whole = hidden_case_ids(session, cases.scalars())  # as ``cases_of_youth``
+            if sealed_whole:  # so do those naming no petition on a case sealed whole
+                hearing_query = hearing_query.where(Hearing.case_id.not_in(sorted(sealed_whole)))
         hearings = session.execute(hearing_query.order_by(Hearing.scheduled_at)).scalars().all()
         document["hearings"] = [
             {

@@ -551,6 +551,9 @@ def _load(
     ref = session.get(Referral, referral_id)
     if ref is None:
         raise NotFound(f"referral {referral_id}: no such referral")
+    if _youth_hidden(session, actor, ref.youth_id):  # no write reaches a youth sealing hides
+        _refuse(core, session, actor, ref.id, action, "denied", detail="sealed")
+        raise NotFound(f"referral {referral_id}: no such referral")
     if expected_version is not None and ref.version != expected_version:
         _refuse(core, session, actor, ref.id, action, "conflict")
         raise ConflictError(
@@ -562,12 +565,25 @@ def _load(
 
 
 def _refuse(
-    core: Core, session: Session, actor: Actor, referral_id: int, action: str, outcome: str
+    core: Core,
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    action: str,
+    outcome: str,
+    *,
+    detail: str | None = None,
 ) -> None:
     """Audit a refusal and keep it, even though the change itself is abandoned."""
     session.rollback()
     core.audit(
-        session, actor, action, record_kind="referral", record_id=referral_id, outcome=outcome
+        session,
+        actor,
+        action,
+        record_kind="referral",
+        record_id=referral_id,
+        outcome=outcome,
+        detail=detail,
     )
     session.commit()
 
@@ -585,6 +601,8 @@ def create_referral(core: Core, actor: Actor, data: ReferralInput) -> ReferralRe
         due = check_due_override(data.due_at, now, due)
     with core.write() as session:
         youth = _youth(session, data.youth_id)
+        if _youth_hidden(session, actor, youth.id):  # as if she did not exist
+            raise ValidationError("youth_id", f"there is no youth {data.youth_id}")
         agency, rep_id = _agency_and_rep(
             session, data.agency_id, data.representative_id, core.today()
         )
@@ -1052,6 +1070,8 @@ def create_consent(core: Core, actor: Actor, data: ConsentInput) -> ConsentRecor
     agrees = _flag("youth_agrees_to_contact", data.youth_agrees_to_contact, optional=True)
     with core.write() as session:
         youth = _youth(session, data.youth_id)
+        if _youth_hidden(session, actor, youth.id):  # as if she did not exist
+            raise ValidationError("youth_id", f"there is no youth {data.youth_id}")
         if data.signed_on < youth.dob:
             raise ValidationError("signed_on", "is before the youth's date of birth")
         if data.recipient_agency_id is not None and (
