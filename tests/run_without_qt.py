@@ -1,7 +1,8 @@
 """Run the core test suites with PySide6 made unimportable: the core must not need Qt.
 
 Installs an import blocker for PySide6, shiboken6 and ui before pytest starts, then runs the
-unit, database and CLI tests. A core module that reaches for Qt fails here at import time.
+unit, database and CLI tests (or only the test paths given). A core module that reaches for
+Qt fails here at import time.
 """
 
 from __future__ import annotations
@@ -33,4 +34,8 @@ if __name__ == "__main__":
         "-W",
         "ignore::pytest.PytestConfigWarning",
     ]
-    sys.exit(pytest.main([*args, "tests/unit", "tests/db", "tests/e2e", *sys.argv[1:]]))
+    given = sys.argv[1:]
+    # Paths given on the command line run alone; with none, the three core suites run.
+    named = any(not arg.startswith("-") and arg.startswith("tests/") for arg in given)
+    suites = [] if named else ["tests/unit", "tests/db", "tests/e2e"]
+    sys.exit(pytest.main([*args, *suites, *given]))
