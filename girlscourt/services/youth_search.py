@@ -180,7 +180,7 @@ def query_candidates(
     within: Callable[[ColumnElement[int]], ColumnElement[bool] | None] | None = None,
 ) -> list[Candidate]:
     """One statement: the matching ids joined to their youths and aliases."""
-    ids = candidate_ids_query(query, within=within).subquery()
+    ids = candidate_ids_query(query, CANDIDATE_LIMIT, within).subquery()
     statement = (
         select(*_CANDIDATE_COLUMNS)
         .join_from(ids, Youth, Youth.id == ids.c[0])

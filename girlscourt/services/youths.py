@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import Youth, YouthAlias
@@ -237,10 +237,22 @@ def _summaries(
 def _scope(
     core: Core, actor: Actor
 ) -> Callable[[ColumnElement[int]], ColumnElement[bool] | None] | None:
-    """A partner's scope as a WHERE-clause builder for the search's id column (None: staff)."""
-    if not actor.partner:
+    """A WHERE-clause builder for the search's id column: sealing for all but the custodian,
+    and a partner's scope (None: neither applies). Both act before the candidate limit, so
+    hidden youth neither crowd the visible ones out nor show as "more results"."""
+    hide_sealed = not actor.may(Action.SEALED_ACCESS)
+    if not hide_sealed and not actor.partner:
         return None
-    return lambda column: partner_access.scope_filter(core, actor, column)
+
+    def clause(column: ColumnElement[int]) -> ColumnElement[bool] | None:
+        parts = [sealing.visible_youth_filter(column)] if hide_sealed else []
+        if actor.partner:
+            scoped = partner_access.scope_filter(core, actor, column)
+            if scoped is not None:
+                parts.append(scoped)
+        return and_(*parts) if parts else None
+
+    return clause
 
 
 def find_youths(core: Core, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> SearchPage:

@@ -414,6 +414,25 @@ def test_a_youth_whose_every_petition_is_sealed_vanishes(
     assert youths.get_youth(core, officer, sealed_youth).id == sealed_youth
 
 
+def test_sealed_namesakes_neither_crowd_out_nor_hint_at_more_results(
+    core: Core, officer: Actor, custodian: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from girlscourt.services import youth_search
+
+    monkeypatch.setattr(youth_search, "CANDIDATE_LIMIT", 2)  # stands for the 200 shown
+    sealed_ids = []
+    for first in ("Ana", "Bea"):  # the lowest ids: found first by the limited query
+        hidden = youths.register_youth(core, officer, youth_input("Ashford", first)).id
+        sealing.seal_petition(
+            core, custodian, add_petition(core, hidden, f"P{first}"), "JV-596 2026-0042", "WIC786"
+        )
+        sealed_ids.append(hidden)
+    visible = youths.register_youth(core, officer, youth_input("Ashford", "Mia")).id
+    page = youths.find_youths(core, officer, "ashford")
+    assert [r.id for r in page.rows] == [visible] and not page.truncated
+    assert youths.find_youths(core, custodian, "ashford").truncated  # she sees all three
+
+
 def test_a_youth_with_an_open_petition_stays_findable_but_sealed_hearings_go(
     core: Core, officer: Actor, custodian: Actor
 ) -> None:
