@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import weakref
 from collections.abc import Callable
 
 import shiboken6
@@ -47,6 +48,39 @@ INPUT_EVENTS = frozenset(
 )
 
 
+class FocusFollower:
+    """Calls ``receiver.method(window)`` whenever another window gains focus.
+
+    The application outlives every main window, and its signal may fire while a window is being
+    torn down: the receiver is held weakly and nothing is called once it is gone, instead of
+    calling into a deleted object. ``stop`` lets go of the signal (once; later calls do nothing).
+    """
+
+    def __init__(self, receiver: QObject, method: str) -> None:
+        self._ref = weakref.ref(receiver)
+        self._method = method
+        self._app = QGuiApplication.instance()
+        self._connected = isinstance(self._app, QGuiApplication)
+        if isinstance(self._app, QGuiApplication):
+            self._app.focusWindowChanged.connect(self)
+
+    def __call__(self, window: QWindow | None) -> None:
+        target = self._ref()
+        if target is not None and shiboken6.isValid(target):
+            getattr(target, self._method)(window)
+
+    def stop(self) -> None:
+        if self._connected and isinstance(self._app, QGuiApplication):
+            self._connected = False
+            with contextlib.suppress(RuntimeError, TypeError):
+                self._app.focusWindowChanged.disconnect(self)
+
+
+def _stop_all(followers: tuple[FocusFollower, ...]) -> None:
+    for follower in followers:
+        follower.stop()
+
+
 class IdleWatch(QObject):
     """Remembers when the person last typed, clicked or moved the mouse in any of our windows."""
 
@@ -65,9 +99,7 @@ class IdleWatch(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check)
-        self._app = QGuiApplication.instance()
-        if isinstance(self._app, QGuiApplication):
-            self._app.focusWindowChanged.connect(self.watch)
+        self._on_focus = FocusFollower(self, "watch")
 
     def watch(self, window: QWindow | None) -> None:
         """Notice input in ``window`` too (each window that gains focus is added once)."""
@@ -89,9 +121,7 @@ class IdleWatch(QObject):
     def stop(self) -> None:
         """No more checks (the window is closing)."""
         self.timer.stop()
-        if isinstance(self._app, QGuiApplication):
-            with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
-                self._app.focusWindowChanged.disconnect(self.watch)
+        self._on_focus.stop()
 
     def check(self) -> bool:
         """Emit ``idle`` once the limit has passed since the last input (at it, not before)."""
@@ -134,9 +164,10 @@ class ScreenLock(QObject):
         self.lock_action.setShortcut("Ctrl+L")
         self.lock_action.setToolTip("Hide every record until you enter your password (Ctrl+L)")
         self.lock_action.triggered.connect(lambda: self.lock(manual=True))
-        self._app = QGuiApplication.instance()
-        if isinstance(self._app, QGuiApplication):
-            self._app.focusWindowChanged.connect(self._offer_shortcut)
+        self._on_focus = FocusFollower(self, "_offer_shortcut")
+        # A window deleted without being closed still lets go of the application's signal.
+        followers = (self._on_focus, self.watch._on_focus)
+        window.destroyed.connect(lambda *_: _stop_all(followers))
 
     def _offer_shortcut(self, _window: QWindow | None) -> None:
         """Ctrl+L works in dialogs too: a window-modal dialog blocks the main window's keys."""
@@ -158,9 +189,7 @@ class ScreenLock(QObject):
     def stop(self) -> None:
         """The window is closing: no more idle checks."""
         self.watch.stop()
-        if isinstance(self._app, QGuiApplication):
-            with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
-                self._app.focusWindowChanged.disconnect(self._offer_shortcut)
+        self._on_focus.stop()
 
     # -- locking ------------------------------------------------------------------------------
 
