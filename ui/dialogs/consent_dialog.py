@@ -52,8 +52,9 @@ from ui import workers
 from ui.context import AppContext
 from ui.formatting import DATE_HINT, format_date, parse_dob
 from ui.models.batched_list_model import BatchedListModel
-from ui.style import ERROR, INVALID_FIELD_CSS, MUTED, WARNING_BG, WARNING_BORDER
+from ui.style import ERROR, MUTED, WARNING_BG, WARNING_BORDER
 from ui.widgets.banner import ConfidentialBanner
+from ui.widgets.form_dialog import lay_out_form_dialog
 from ui.widgets.form_feedback import (
     FieldErrors,
     failure_text,
@@ -222,29 +223,8 @@ class ConsentDialog(QDialog):
         row("Youth &agrees to contact", "youth_agrees_to_contact", self.agrees)
 
         self.save_button = QPushButton("&Save consent")
-        self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAutoDefault(False)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
-
-        fields = QWidget()
-        fields.setStyleSheet(INVALID_FIELD_CSS)
-        fields.setLayout(form)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 10)
-        layout.addWidget(ConfidentialBanner())
-        body = QVBoxLayout()
-        body.setContentsMargins(12, 4, 12, 0)
-        body.addWidget(intro)
-        body.addWidget(self.message)
-        body.addWidget(fields)
-        body.addStretch(1)
-        body.addLayout(buttons)
-        layout.addLayout(body)
+        self.cancel_button = lay_out_form_dialog(self, intro, self.message, form, self.save_button)
 
         self.signer_role.currentIndexChanged.connect(self._role_changed)
         self.legal_basis.currentIndexChanged.connect(self._basis_changed)

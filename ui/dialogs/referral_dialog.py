@@ -51,8 +51,8 @@ from ui import workers
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentDialog
 from ui.formatting import format_date, format_timestamp
-from ui.style import INVALID_FIELD_CSS, MUTED
-from ui.widgets.banner import ConfidentialBanner
+from ui.style import MUTED
+from ui.widgets.form_dialog import lay_out_form_dialog
 from ui.widgets.form_feedback import (
     FieldErrors,
     failure_text,
@@ -227,29 +227,8 @@ class ReferralDialog(QDialog):
         row("C&onsent", "consent_id", self.consent_combo, consent_cell)
 
         self.save_button = QPushButton("&Save draft" if not editing else "&Save changes")
-        self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAutoDefault(False)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
-
-        fields = QWidget()
-        fields.setStyleSheet(INVALID_FIELD_CSS)
-        fields.setLayout(form)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 10)
-        layout.addWidget(ConfidentialBanner())
-        body = QVBoxLayout()
-        body.setContentsMargins(12, 4, 12, 0)
-        body.addWidget(intro)
-        body.addWidget(self.message)
-        body.addWidget(fields)
-        body.addStretch(1)
-        body.addLayout(buttons)
-        layout.addLayout(body)
+        self.cancel_button = lay_out_form_dialog(self, intro, self.message, form, self.save_button)
 
         if record is not None:
             self.type_combo.setCurrentIndex(self.type_combo.findData(record.referral_type))
@@ -641,27 +620,9 @@ class MoveReferralDialog(QDialog):
         form.addRow(note_label, field_with_error(self.note, self.errors.add("note", self.note)))
 
         self.move_button = QPushButton("&Move")
-        self.move_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAutoDefault(False)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.move_button)
-        buttons.addWidget(self.cancel_button)
-        fields = QWidget()
-        fields.setStyleSheet(INVALID_FIELD_CSS)
-        fields.setLayout(form)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 10)
-        layout.addWidget(ConfidentialBanner())
-        body = QVBoxLayout()
-        body.setContentsMargins(12, 4, 12, 0)
-        body.addWidget(summary)
-        body.addWidget(self.message)
-        body.addWidget(fields)
-        body.addStretch(1)
-        body.addLayout(buttons)
-        layout.addLayout(body)
+        self.cancel_button = lay_out_form_dialog(
+            self, summary, self.message, form, self.move_button
+        )
 
         first_allowed = record.next_statuses[0] if record.next_statuses else None
         chosen = target or first_allowed

@@ -7,14 +7,12 @@ even when nobody writes); it polls only while it is on screen.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -48,29 +46,19 @@ from ui.models.board_table_model import (
 from ui.style import MUTED
 from ui.widgets.change_watch import ChangeWatch
 from ui.widgets.message_bar import MessageBar, MessageKind
+from ui.widgets.row_table import RowTable
 
 TICK_MS = 60_000  # time left is recomputed, and the board reloaded, once a minute
 
 
-class BoardView(QTableView):
+class BoardView(RowTable):
     """The board table: Enter or a double-click opens the youth's record."""
 
     open_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setTabKeyNavigation(False)
-        self.setWordWrap(False)
-        self.setAlternatingRowColors(False)  # the colours mean something here
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
+        super().__init__(parent, alternating=False, row_padding=10)  # the colours mean something
         self.horizontalHeader().setStretchLastSection(False)
-        self.horizontalHeader().setHighlightSections(False)
-        self.doubleClicked.connect(self._open)
         keep_row_colours(self)
 
     def set_column_widths(self) -> None:
@@ -93,14 +81,7 @@ class BoardView(QTableView):
             self.setColumnWidth(column, width)
         self.horizontalHeader().setSectionResizeMode(COL_DEADLINE, QHeaderView.ResizeMode.Stretch)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open(self.currentIndex())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _open(self, index: QModelIndex) -> None:
+    def activate(self, index: QModelIndex) -> None:
         youth_id = index.data(YouthIdRole)
         if youth_id is not None:
             self.open_requested.emit(int(youth_id))

@@ -20,15 +20,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +48,7 @@ from ui.style import ERROR_BG, MUTED
 from ui.widgets.change_watch import ChangeWatch
 from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
+from ui.widgets.row_table import RowTable
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -193,23 +192,13 @@ def display(row: DocketRow, column: int) -> str:
     return cell(row) if cell is not None else ""
 
 
-class DocketView(QTableView):
+class DocketView(RowTable):
     """The docket table; Enter or a double-click asks to record the outcome."""
 
     activated_row = Signal(object)  # DocketRow
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setTabKeyNavigation(False)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
-        self.horizontalHeader().setHighlightSections(False)
-        self.doubleClicked.connect(self._emit)
 
     def set_column_widths(self) -> None:
         """Fixed widths from the font (measuring rows would touch every row)."""
@@ -239,14 +228,7 @@ class DocketView(QTableView):
             self.setColumnWidth(column, width)
         self.horizontalHeader().setStretchLastSection(True)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._emit(self.currentIndex())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _emit(self, index: QModelIndex) -> None:
+    def activate(self, index: QModelIndex) -> None:
         row = index.data(RowRole)
         if isinstance(row, DocketRow):
             self.activated_row.emit(row)

@@ -4,15 +4,13 @@ clerk's actions on her assignment (refer, accept, complete or exit, schedule a h
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,25 +43,16 @@ from ui.style import MUTED
 from ui.widgets.change_watch import ChangeWatch
 from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
+from ui.widgets.row_table import RowTable
 
 
-class RosterView(QTableView):
+class RosterView(RowTable):
     """The roster table; Enter or a double-click opens the girl's record."""
 
     open_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setTabKeyNavigation(False)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
-        self.horizontalHeader().setHighlightSections(False)
-        self.doubleClicked.connect(self._open)
 
     def set_column_widths(self) -> None:
         """Fixed widths from the font (after the model is set); the name column stretches."""
@@ -81,14 +70,7 @@ class RosterView(QTableView):
             self.setColumnWidth(column, width)
         self.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open(self.currentIndex())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _open(self, index: QModelIndex) -> None:
+    def activate(self, index: QModelIndex) -> None:
         youth_id = index.data(YouthIdRole)
         if youth_id is not None:
             self.open_requested.emit(int(youth_id))

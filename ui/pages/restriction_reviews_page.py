@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QShowEvent
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,8 +36,8 @@ from ui.formatting import format_date
 from ui.models.batched_list_model import BatchedListModel
 from ui.style import ERROR_BG, MUTED, WARNING_BG
 from ui.widgets.form_feedback import failure_text
-from ui.widgets.list_table import list_table
 from ui.widgets.message_bar import MessageBar, MessageKind
+from ui.widgets.row_table import RowTable
 
 NEEDS = {
     "review": "Review due",
@@ -111,20 +111,14 @@ class ReviewsModel(BatchedListModel[ReviewRow]):
         return None
 
 
-class ReviewsTable(QTableView):
-    """Enter opens the selected youth's record (the table takes no other keys of its own)."""
+class ReviewsTable(RowTable):
+    """Enter or a double-click opens the selected youth's record."""
 
     open_requested = Signal(int)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._open(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def _open(self, index: QModelIndex) -> None:
+    def activate(self, index: QModelIndex) -> None:
         model = self.model()
-        if isinstance(model, ReviewsModel) and index.isValid():
+        if isinstance(model, ReviewsModel):
             row = model.row_at(index.row())
             if row is not None:
                 self.open_requested.emit(row.reminder.youth_id)
@@ -144,10 +138,12 @@ class RestrictionReviewsPage(QWidget):
         self.navigator = navigator
         self.preview: PdfPreviewDialog | None = None
         self.model = ReviewsModel()
-        self.table = list_table(
-            self.model, "Restrictions needing action", single=True, table=ReviewsTable()
-        )
-        self.table.doubleClicked.connect(self.table._open)
+        self.table = ReviewsTable()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Restrictions needing action")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.open_requested.connect(self._open_youth)
 
         self.within = QSpinBox()

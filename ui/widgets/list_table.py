@@ -6,35 +6,14 @@ load the same way.
 
 from __future__ import annotations
 
-from typing import TypeVar, overload
-
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-TableT = TypeVar("TableT", bound=QTableView)
 
-
-@overload
-def list_table(model: QAbstractItemModel, name: str, *, single: bool = False) -> QTableView: ...
-
-
-@overload
-def list_table(
-    model: QAbstractItemModel, name: str, *, single: bool = False, table: TableT
-) -> TableT: ...
-
-
-def list_table(
-    model: QAbstractItemModel,
-    name: str,
-    *,
-    single: bool = False,
-    table: QTableView | None = None,
-) -> QTableView:
-    """A table of whole rows, not editable, columns fitted to their contents (``table``: set up
-    this view, e.g. a subclass with its own keys, instead of a new one)."""
-    table = table if table is not None else QTableView()
+def list_table(model: QAbstractItemModel, name: str, *, single: bool = False) -> QTableView:
+    """A table of whole rows, not editable, columns fitted to their contents."""
+    table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QWidget
 
 from ui.models.youth_table_model import COL_AGE, COL_DOB, COL_NAME, COL_PREFERRED, YouthIdRole
+from ui.widgets.row_table import RowTable
 
 
-class YouthTableView(QTableView):
+class YouthTableView(RowTable):
     """A results table where Enter or a double-click opens the youth (on every platform)."""
 
     open_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setTabKeyNavigation(False)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.horizontalHeader().setStretchLastSection(True)
-        self.horizontalHeader().setHighlightSections(False)
-        self.doubleClicked.connect(self._open_index)
 
     def set_column_widths(self) -> None:
         """Fixed widths: measuring contents would touch every loaded row."""
@@ -41,14 +30,7 @@ class YouthTableView(QTableView):
         for column, width in widths.items():
             self.setColumnWidth(column, width)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open_index(self.currentIndex())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _open_index(self, index: QModelIndex) -> None:
+    def activate(self, index: QModelIndex) -> None:
         youth_id = index.siblingAtColumn(COL_NAME).data(YouthIdRole)
         if youth_id is not None:
             self.open_requested.emit(int(youth_id))
