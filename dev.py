@@ -3,7 +3,8 @@
 
     python3 dev.py app     open the desktop app on the local (embedded) database
     python3 dev.py test    run every check: lint, types, layer contracts, the whole test suite
-    python3 dev.py slow    the slow scale, fault and packaging tests (CI runs them too)
+    python3 dev.py slow    the slow scale and packaging tests (CI runs them too)
+    python3 dev.py faults  the fault-injection suite (tests/faults) and its table of figures
 
 Either command creates ``.venv`` and installs the project into it on first use, and again
 whenever ``pyproject.toml`` changes. Any further arguments go to the app or to pytest.
@@ -82,12 +83,25 @@ def run_slow(args: list[str]) -> int:
     """Only the tests marked slow (scale, faults, the built wheel), on every backend."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     _say("slow tests")
-    return subprocess.call([str(PYTHON), "-m", "pytest", "-m", "slow", *args], cwd=ROOT, env=env)
+    command = [str(PYTHON), "-m", "pytest", "-m", "slow and not fault", *args]
+    return subprocess.call(command, cwd=ROOT, env=env)
+
+
+def run_faults(args: list[str]) -> int:
+    """The fault suite (RELIABILITY.md (b)); prints its figures and saves them to build/."""
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        GIRLSCOURT_FAULT_TABLE=str(ROOT / "build" / "fault-table.md"),
+    )
+    _say("fault-injection tests")
+    command = [str(PYTHON), "-m", "pytest", "tests/faults", "-m", "fault", *args]
+    return subprocess.call(command, cwd=ROOT, env=env)
 
 
 def main() -> int:
-    """Dispatch ``app``, ``test`` or ``slow``."""
-    commands = {"app": run_app, "test": run_tests, "slow": run_slow}
+    """Dispatch ``app``, ``test``, ``slow`` or ``faults``."""
+    commands = {"app": run_app, "test": run_tests, "slow": run_slow, "faults": run_faults}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
