@@ -66,3 +66,37 @@ def delete_password(account: str) -> None:
         keyring.delete_password(SERVICE, account)
     except keyring.errors.KeyringError:
         return
+
+
+# -- the key that seals this workstation's recovery drafts (services/recovery_drafts.py) ----
+
+RECOVERY_SERVICE = "girlscourt-recovery-drafts"
+
+
+class KeyringUnavailable(Exception):
+    """No usable keyring right now: the caller keeps what the key would protect in memory."""
+
+
+def get_recovery_key(account: str) -> str | None:
+    """The saved recovery-draft key for ``account``; None when none is saved yet.
+
+    Raises ``KeyringUnavailable`` when no usable keyring exists or it fails, so a caller can
+    tell "no key yet" (make one) from "cannot ask" (leave the sealed files alone).
+    """
+    if not keyring_usable():
+        raise KeyringUnavailable("no usable keyring on this workstation")
+    try:
+        return keyring.get_password(RECOVERY_SERVICE, account)
+    except keyring.errors.KeyringError as error:
+        raise KeyringUnavailable(f"the keyring failed: {type(error).__name__}") from error
+
+
+def set_recovery_key(account: str, key: str) -> bool:
+    """Save a recovery-draft key; False (nothing written anywhere) when no usable keyring."""
+    if not keyring_usable():
+        return False
+    try:
+        keyring.set_password(RECOVERY_SERVICE, account, key)
+    except keyring.errors.KeyringError:
+        return False
+    return True
