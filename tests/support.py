@@ -63,3 +63,15 @@ def register(
     """A youth in the registry; returns her id."""
     data = YouthInput(legal_first_name=first, legal_last_name=last, dob=dob, **extra)  # type: ignore[arg-type]
     return youths.register_youth(core, actor, data).id
+
+
+def county_today() -> dt.date:
+    """Today in the county's time zone by the product's own clock: what a CLI process will use.
+
+    Tests that start real processes cannot inject a clock; they take the day from the same
+    place the product does, never from the machine's local date.
+    """
+    from girlscourt.config import defaults
+    from girlscourt.db.base import utcnow
+
+    return utcnow().astimezone(defaults().timezone).date()

@@ -280,6 +280,9 @@ def test_accounts_with_no_sign_in_count_from_creation(
     core: Core, admin: Actor, clock: Clock
 ) -> None:
     made = accounts.create_user(core, admin, "never", "analyst", "numbers only please")
+    # created_at is the database server's time; move it with the services' frozen clock.
+    with core.write() as session:
+        session.execute(update(User).where(User.id == made.id).values(created_at=clock.now))
     clock.advance(days=91)
     with pytest.raises(LoginFailed, match="disabled"):
         accounts.authenticate(core, "never", "numbers only please")

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from girlscourt.domain.judicial_calendar import JudicialCalendar, nth_weekday
+from tests.support import county_today
 
 PASSWORD = "correct horse battery staple"  # every account here shares it (synthetic test data)
 
@@ -144,7 +145,7 @@ def hearing(day: dt.date, clock: str = "09:00", **changes: Any) -> dict[str, Any
 
 
 def test_assign_schedule_continue_and_print(desk: str, tmp_path: Path) -> None:
-    today = dt.date.today()
+    today = county_today()
     assignment = {
         "youth_id": 1,
         "case_number": "JV-26-00042",
@@ -280,7 +281,7 @@ BAD_HEARINGS: list[tuple[dict[str, Any], str]] = [
 
 def test_bad_hearing_json_names_the_path(desk: str) -> None:
     for change, message in BAD_HEARINGS:
-        document = hearing(court_day(dt.date.today(), 14)) | change
+        document = hearing(court_day(county_today(), 14)) | change
         result = as_user(desk, "clerk", ["hearing", "add", "--json", "-"], document)
         assert result.returncode == 1, result.stdout
         assert result.stderr.startswith(f"girlscourt: {message}"), result.stderr
@@ -297,7 +298,7 @@ def test_bad_options_and_refusals(desk: str, tmp_path: Path) -> None:
     )
     assert bad_variant.returncode == 2
     officer = as_user(
-        desk, "officer", ["hearing", "add", "--json", "-"], hearing(court_day(dt.date.today(), 14))
+        desk, "officer", ["hearing", "add", "--json", "-"], hearing(court_day(county_today(), 14))
     )
     assert officer.returncode == 4
     holiday = as_user(

@@ -45,7 +45,7 @@ def test_future_dob_shows_inline_error_and_saves_nothing(
     qtbot: QtBot, context: AppContext, core: Core, officer: Actor
 ) -> None:
     dialog = make_dialog(qtbot, context)
-    future = (dt.date.today() + dt.timedelta(days=40)).strftime("%m/%d/%Y")
+    future = (core.today() + dt.timedelta(days=40)).strftime("%m/%d/%Y")
     fill(qtbot, dialog, "Ana", "Ashbrook", future)
     click(qtbot, dialog.register_button)
 
