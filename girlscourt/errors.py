@@ -75,3 +75,19 @@ class ConfigurationError(GirlsCourtError):
     """A configuration value or data file is wrong; the message names the file and key."""
 
     exit_code = 3
+
+
+class DatabaseDamaged(DatabaseUnavailable):
+    """The database file is damaged or is not a database at all; nothing was written to it.
+
+    Unlike a busy or unreachable database, trying again will not help: the file must be restored
+    from a backup. ``backups`` lists the copies found next to the file, newest first.
+    """
+
+    def __init__(
+        self, message: str, *, path: str = "", reason: str = "", backups: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+        self.backups = backups

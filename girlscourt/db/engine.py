@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 from girlscourt import credentials
+from girlscourt.db import integrity
 from girlscourt.errors import ConfigurationError
 
 NETWORK_FILESYSTEMS = frozenset(
@@ -173,6 +174,8 @@ def make_engine(target: DatabaseTarget, *, echo: bool = False) -> Engine:
     url = target.url
     if target.dialect == "sqlite":
         path = check_sqlite_path(target)
+        if path is not None:
+            integrity.check_sqlite_file(path)  # a damaged file is refused before any connection
         kwargs: dict[str, Any] = {}
         if path is None:
             kwargs["poolclass"] = StaticPool  # one shared in-memory database for all threads

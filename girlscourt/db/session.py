@@ -13,6 +13,7 @@ from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from girlscourt.db import integrity
 from girlscourt.db.engine import DatabaseTarget, PasswordPrompt, make_engine, resolve_password
 from girlscourt.db.engine import parse_database_url as parse_database_url
 from girlscourt.errors import ConflictError, DatabaseUnavailable
@@ -62,6 +63,12 @@ class Database:
             except (exc.OperationalError, exc.InterfaceError) as error:
                 session.rollback()
                 raise unavailable(self.target, error) from error
+            except exc.DatabaseError as error:
+                session.rollback()
+                damage = integrity.damaged_in_use(self.target.url.database, error)
+                if damage is not None and self.dialect == "sqlite":
+                    raise damage from error
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -75,4 +82,15 @@ def unavailable(target: DatabaseTarget, error: Exception) -> DatabaseUnavailable
     )
     if "locked" in reason or "busy" in reason:
         reason = "the database is busy with another workstation's save; try again"
+    if disk_full(original, reason):
+        reason = "disk full: nothing was saved; free some space, then try again"
     return DatabaseUnavailable(f"database: cannot use {target.display}: {reason}")
+
+
+def disk_full(error: BaseException, reason: str = "") -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full") or PostgreSQL's disk_full (53100)."""
+    code = getattr(error, "sqlite_errorname", None) or getattr(error, "sqlstate", None)
+    if code in ("SQLITE_FULL", "53100"):
+        return True
+    text = reason or str(error)
+    return "database or disk is full" in text or "No space left on device" in text
