@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 
-from girlscourt.config import default_sqlite_path, load_settings
+from girlscourt.config import Settings, default_sqlite_path, load_settings
 from girlscourt.db import migrate
 from girlscourt.db.engine import sqlite_url_for
 from girlscourt.db.session import Database, unavailable
@@ -24,9 +24,18 @@ def _prompt_db_password(account: str) -> str | None:
     return getpass.getpass(f"Database password for {account}: ")
 
 
+def cli_settings() -> Settings:
+    """The settings, with one ``girlscourt: warning:`` line on stderr per problem with the file
+    (a broken file was set aside and the safe defaults are in use)."""
+    settings = load_settings()
+    for warning in settings.warnings:
+        print(f"girlscourt: warning: {warning}", file=sys.stderr)
+    return settings
+
+
 def open_core(args: argparse.Namespace, *, require_schema: bool = True) -> Core:
     """A Core over the database named by --database, the environment, the config file or default."""
-    settings = load_settings()
+    settings = cli_settings()
     url = args.database or settings["database_url"] or sqlite_url_for(default_sqlite_path())
     source = "--database" if args.database else "database_url"
     db = Database.open(url, prompt=_prompt_db_password, source=source)
