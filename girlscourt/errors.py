@@ -71,6 +71,11 @@ class DatabaseUnavailable(GirlsCourtError):
     exit_code = 3
 
 
+class ConnectionLost(DatabaseUnavailable):
+    """The connection to the database server was lost during a save, and retrying the whole
+    save did not get through; nothing was half-written, and the same save may be retried."""
+
+
 class ConfigurationError(GirlsCourtError):
     """A configuration value or data file is wrong; the message names the file and key."""
 

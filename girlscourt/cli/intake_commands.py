@@ -27,6 +27,12 @@ def register(sub: Any) -> None:
         help=f"supervisor approving an override (password from {APPROVER_PASSWORD_ENV})",
     )
     add.add_argument("--result", action="store_true", help="print the result as JSON")
+    add.add_argument(
+        "--operation-id",
+        metavar="UUID",
+        help="name this save (a batch job's retry with the same id never records it twice); "
+        "default: a new id for each run",
+    )
     add.set_defaults(handler=intake_add)
 
     training = sub.add_parser("training", help="staff training records").add_subparsers(
@@ -45,8 +51,13 @@ def register(sub: Any) -> None:
 def intake_add(args: argparse.Namespace) -> int:
     from girlscourt.intake_interchange import intake_from_json
     from girlscourt.interchange import read_json
-    from girlscourt.services import intake
+    from girlscourt.services import intake, retry
 
+    operation_id = (
+        retry.new_operation_id()
+        if args.operation_id is None
+        else retry.check_operation_id(args.operation_id, "--operation-id")
+    )  # one id for the whole run: the service's own retries never record the intake twice
     request = intake_from_json(read_json(args.json))
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
@@ -60,7 +71,7 @@ def intake_add(args: argparse.Namespace) -> int:
 
             raise LoginFailed(f"--approver: no password (set {APPROVER_PASSWORD_ENV})")
         approver = intake.approver_from_credentials(core, args.approver, password)
-    result = intake.record_intake(core, actor, request, approver)
+    result = intake.record_intake(core, actor, request, approver, operation_id=operation_id)
     if args.result:
         print_json(
             {

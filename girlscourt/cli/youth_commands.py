@@ -17,6 +17,12 @@ def register(sub: Any) -> None:
     )
     yadd = youth.add_parser("add", help="register a youth from JSON; prints the new id")
     yadd.add_argument("--json", required=True, metavar="FILE|-")
+    yadd.add_argument(
+        "--operation-id",
+        metavar="UUID",
+        help="name this registration (a batch job's retry with the same id never registers "
+        "the youth twice); default: a new id for each run",
+    )
     yadd.set_defaults(handler=youth_add)
     find = youth.add_parser("find", help="search by name, alias or date of birth")
     find.add_argument("text")
@@ -30,12 +36,17 @@ def register(sub: Any) -> None:
 
 def youth_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json, youth_from_json
-    from girlscourt.services import youths
+    from girlscourt.services import retry, youths
 
+    operation_id = (
+        retry.new_operation_id()
+        if args.operation_id is None
+        else retry.check_operation_id(args.operation_id, "--operation-id")
+    )  # one id for the whole run: the service's own retries never register her twice
     data = youth_from_json(read_json(args.json))
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
-    record = youths.register_youth(core, actor, data)
+    record = youths.register_youth(core, actor, data, operation_id=operation_id)
     print(record.id)
     return 0
 

@@ -40,8 +40,10 @@ from girlscourt.domain.intake_rules import (
 )
 from girlscourt.domain.permissions import Action, Role
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
-from girlscourt.services import legal_deadlines, protocol_checklist, sealing
+from girlscourt.services import legal_deadlines, protocol_checklist, retry, sealing
 from girlscourt.services.core import Actor, Core
+from girlscourt.services.court_calendar import calendar_in
+from girlscourt.services.custody_clocks import EPISODE_COLUMNS, episode_deadlines
 from girlscourt.services.intake_codes import instrument, intake_codes
 from girlscourt.services.protocol_checklist import StepView
 from girlscourt.services.training import current_training
@@ -141,9 +143,10 @@ def _require_training(session: Session, core: Core, actor: Actor, tool: Instrume
     return training.id
 
 
-def _protective_response(core: Core, actor: Actor, youth_id: int) -> None:
+def _protective_response(core: Core, actor: Actor, youth_id: int, operation_id: str) -> None:
     """SB 1322: no booking; a child-welfare report and a CSEC screening start instead."""
     with core.write() as session:
+        retry.record(session, operation_id, SB1322_KIND, youth_id, actor)
         protocol_checklist.start_steps(
             session,
             intake_codes().sb1322_steps,
@@ -162,10 +165,53 @@ def _protective_response(core: Core, actor: Actor, youth_id: int) -> None:
         )
 
 
+INTAKE_KIND = "intake"
+SB1322_KIND = "intake.sb1322"
+
+
 def record_intake(
-    core: Core, actor: Actor, request: IntakeRequest, approver: Actor | None = None
+    core: Core,
+    actor: Actor,
+    request: IntakeRequest,
+    approver: Actor | None = None,
+    *,
+    operation_id: str | None = None,
 ) -> IntakeResult:
-    """Validate every part, then write the whole intake and its audit events in one transaction."""
+    """Validate every part, then write the whole intake and its audit events in one transaction.
+
+    ``operation_id`` (a UUID the caller generates once per intake and sends again on a retry)
+    makes the save exactly-once: a lost connection re-runs the whole save, and a save already
+    committed under that id answers with its first result instead of writing again.
+    """
+    return retry.apply_once(
+        core,
+        actor,
+        INTAKE_KIND,
+        operation_id,
+        lambda op: _record_intake(core, actor, request, approver, op),
+        lambda applied: _replay_intake(core, actor, request, applied),
+    )
+
+
+def _checked_episode(core: Core, request: IntakeRequest) -> tuple[CheckedEpisode, bool]:
+    """The episode checked against the youth's age and rules (raises SB1322Refusal), and
+    whether the youth is a dependent of the court."""
+    codes = intake_codes()
+    with core.read() as session:
+        youth = session.get(Youth, request.episode.youth_id)
+        if youth is None:
+            raise NotFound(f"youth_id: no youth {request.episode.youth_id}")
+        dob, dependent = youth.dob, youth.dependency_status in {"300", "241.1"}
+    return check_episode(request.episode, dob, codes, core.settings.timezone), dependent
+
+
+def _record_intake(
+    core: Core,
+    actor: Actor,
+    request: IntakeRequest,
+    approver: Actor | None,
+    operation_id: str,
+) -> IntakeResult:
     core.require(
         actor, Action.INTAKE_RECORD, record_kind="youth", record_id=request.episode.youth_id
     )
@@ -176,15 +222,10 @@ def record_intake(
         if request.risk is None:
             raise ValidationError("risk", "a detention decision needs the risk instrument scored")
     codes = intake_codes()
-    with core.read() as session:
-        youth = session.get(Youth, request.episode.youth_id)
-        if youth is None:
-            raise NotFound(f"youth_id: no youth {request.episode.youth_id}")
-        dob, dependent = youth.dob, youth.dependency_status in {"300", "241.1"}
     try:
-        checked = check_episode(request.episode, dob, codes, core.settings.timezone)
+        checked, dependent = _checked_episode(core, request)
     except SB1322Refusal:
-        _protective_response(core, actor, request.episode.youth_id)
+        _protective_response(core, actor, request.episode.youth_id, operation_id)
         raise
     screening = _score_screening(request.screening) if request.screening else None
     risk = preview_risk(request.risk) if request.risk else None
@@ -199,6 +240,7 @@ def record_intake(
         )
     with core.write() as session:
         episode = _write_episode(session, core, actor, checked)
+        retry.record(session, operation_id, INTAKE_KIND, episode.id, actor)
         screening_id = result_level = None
         if screening is not None and request.screening is not None:
             screening_id, result_level = _write_screening(
@@ -232,6 +274,64 @@ def record_intake(
             direction,
             tuple(m.deadline for m in deadlines),
             tuple(s for s in steps if s.episode_id == episode.id),
+        )
+
+
+def _replay_intake(
+    core: Core, actor: Actor, request: IntakeRequest, applied: retry.Applied
+) -> IntakeResult:
+    """The answer of an intake that already committed under this operation id (its
+    acknowledgement was lost): the same ids and levels, its deadlines as they stand now."""
+    if applied.kind == SB1322_KIND:
+        _checked_episode(core, request)  # raises the same SB1322Refusal as the first save
+        raise RuleRefused("charges: this booking was already refused under SB 1322")
+    episode_id = applied.record_id
+    core.require(actor, Action.INTAKE_RECORD, record_kind="episode", record_id=episode_id)
+    with core.write() as session:
+        episode = session.get(CustodyEpisode, episode_id)
+        if episode is None:
+            raise NotFound(f"episode {episode_id}: no such custody episode")
+        screening = (
+            session.execute(
+                select(Screening).where(Screening.episode_id == episode_id).order_by(Screening.id)
+            )
+            .scalars()
+            .first()
+        )
+        assessment = (
+            session.execute(
+                select(DetentionAssessment)
+                .where(DetentionAssessment.episode_id == episode_id)
+                .order_by(DetentionAssessment.id)
+            )
+            .scalars()
+            .first()
+        )
+        rows = session.execute(
+            select(*EPISODE_COLUMNS).where(CustodyEpisode.id == episode_id)
+        ).all()
+        calendar = calendar_in(session, core.today())
+        met = episode_deadlines(session, rows, calendar, core.now(), core.settings.timezone)
+        steps = protocol_checklist.steps_for_youth(session, episode.youth_id)
+        core.audit(
+            session,
+            actor,
+            "operation.replay",
+            record_kind="episode",
+            record_id=episode_id,
+            detail=INTAKE_KIND,
+        )
+        decision = assessment.decision if assessment is not None else None
+        return IntakeResult(
+            episode_id,
+            screening.id if screening is not None else None,
+            assessment.id if assessment is not None else None,
+            screening.result_level if screening is not None else None,
+            assessment.band if assessment is not None else None,
+            None if decision == "pending" else decision,
+            assessment.override_direction if assessment is not None else None,
+            tuple(m.deadline for m in met.get(episode_id, [])),
+            tuple(s for s in steps if s.episode_id == episode_id),
         )
 
 

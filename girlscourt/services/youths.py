@@ -24,7 +24,7 @@ from girlscourt.domain.names import initials, tokens
 from girlscourt.domain.permissions import Action
 from girlscourt.domain.youth_rules import YouthInput, age_on, validate_youth
 from girlscourt.errors import ConflictError, NotFound, ValidationError
-from girlscourt.services import partner_access, sealing, youth_search
+from girlscourt.services import partner_access, retry, sealing, youth_search
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.youth_search import Candidate, SearchQuery
 
@@ -112,19 +112,59 @@ def _aliases(session: Session, youth_id: int) -> list[str]:
     )
 
 
-def register_youth(core: Core, actor: Actor, data: YouthInput) -> YouthRecord:
-    """Add a youth to the registry (callers show possible duplicates first)."""
+YOUTH_KIND = "youth"
+
+
+def register_youth(
+    core: Core, actor: Actor, data: YouthInput, *, operation_id: str | None = None
+) -> YouthRecord:
+    """Add a youth to the registry (callers show possible duplicates first).
+
+    ``operation_id`` (a UUID generated once per registration, sent again on a retry) makes it
+    exactly-once: a registration already committed under that id returns the same youth.
+    """
+    return retry.apply_once(
+        core,
+        actor,
+        YOUTH_KIND,
+        operation_id,
+        lambda op: _register_youth(core, actor, data, op),
+        lambda applied: _replay_registration(core, actor, applied.record_id),
+    )
+
+
+def _register_youth(core: Core, actor: Actor, data: YouthInput, operation_id: str) -> YouthRecord:
     core.require(actor, Action.YOUTH_CREATE)
     clean = validate_youth(data, core.today(), core.settings.youth_age_limits)
     with core.write() as session:
         youth = Youth(**{name: getattr(clean, name) for name in _INPUT_FIELDS})
         session.add(youth)
         session.flush()
+        retry.record(session, operation_id, YOUTH_KIND, youth.id, actor)
         session.add_all(YouthAlias(youth_id=youth.id, alias=a) for a in clean.aliases)
         youth_search.reindex(session, youth, clean.aliases)
         core.audit(session, actor, "youth.create", record_kind="youth", record_id=youth.id)
         session.flush()
         return _to_record(youth, list(clean.aliases), core.today())
+
+
+def _replay_registration(core: Core, actor: Actor, youth_id: int) -> YouthRecord:
+    """The youth a registration already committed under this operation id (its answer was
+    lost on the way back); handing her record back again is audited as a replay."""
+    core.require(actor, Action.YOUTH_CREATE)
+    with core.write() as session:
+        youth = session.get(Youth, youth_id)
+        if youth is None:
+            raise NotFound(f"youth {youth_id}: no such youth")
+        core.audit(
+            session,
+            actor,
+            "operation.replay",
+            record_kind="youth",
+            record_id=youth_id,
+            detail=YOUTH_KIND,
+        )
+        return _to_record(youth, _aliases(session, youth_id), core.today())
 
 
 def update_youth(

@@ -22,6 +22,7 @@ from girlscourt.db.models.custody import (
     Screening,
 )
 from girlscourt.db.models.deadlines import LegalDeadline
+from girlscourt.db.models.operations import AppliedOperation
 from girlscourt.db.models.partners import PartnerAssignment
 from girlscourt.db.models.partnership import MdtAttendee, MdtMeeting, SafetyPlanItem
 from girlscourt.db.models.people import Caregiver, Youth, YouthAlias, YouthNameKey
@@ -31,6 +32,7 @@ from girlscourt.db.models.restrictions import ContactRestriction, RestrictionChe
 __all__ = [
     "Agency",
     "AgencyRepresentative",
+    "AppliedOperation",
     "AssignmentEvent",
     "AuditChainHead",
     "AuditEvent",
