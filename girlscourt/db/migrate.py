@@ -5,7 +5,8 @@ A SQLite file is copied aside before it is upgraded, so a failed upgrade never c
 
 from __future__ import annotations
 
-import shutil
+import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,18 +67,37 @@ def status(engine: Engine) -> SchemaStatus:
 
 
 def backup_sqlite(engine: Engine) -> Path | None:
-    """Copy a SQLite file (with its WAL checkpointed) before it is upgraded."""
+    """Copy a SQLite database aside before it is upgraded, readable by its owner only.
+
+    SQLite's online backup API copies what is committed, including pages still only in the WAL
+    (a file copy of the main file would miss them), and the copy is created 0600: it holds the
+    same case records as the database itself.
+    """
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
     path = Path(database)
     if not path.exists() or path.stat().st_size == 0:
         return None
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     backup = path.with_name(f"{path.name}.{stamp}.bak")
-    shutil.copy2(path, backup)
+    descriptor = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        backup.chmod(0o600)  # whatever the umask
+    finally:
+        os.close(descriptor)
+    try:
+        with engine.connect() as connection:
+            source = connection.connection.driver_connection
+            assert isinstance(source, sqlite3.Connection)
+            target = sqlite3.connect(backup)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+    except BaseException:
+        backup.unlink(missing_ok=True)  # never leave a half-written copy that looks whole
+        raise
     return backup
 
 
