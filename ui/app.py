@@ -129,6 +129,7 @@ class AppController(QObject):
         assert self.login is not None
         if has_users:
             self.login.set_core(core)
+            self._warn_about_settings(core)
             return
         from ui.dialogs.first_admin_dialog import FirstAdminDialog
 
@@ -138,6 +139,13 @@ class AppController(QObject):
         dialog.rejected.connect(lambda: self._quit(EXIT_OK))
         self.first_admin = dialog
         dialog.show()
+
+    def _warn_about_settings(self, core: Core) -> None:
+        """A settings file that was set aside (the defaults are in use) is said at sign-in."""
+        if core.settings.warnings and self.login is not None:
+            self.login.show_status(
+                "Settings: " + " ".join(core.settings.warnings), MessageKind.WARNING
+            )
 
     def _admin_created(self) -> None:
         assert self.login is not None and self.first_admin is not None and self.core is not None

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from girlscourt import APP_NAME, __version__
 from girlscourt.domain.permissions import Action
+from girlscourt.services import accounts
 from girlscourt.services.youths import YouthRecord
 from ui.context import AppContext
 from ui.dialogs.new_youth_dialog import NewYouthDialog
@@ -27,6 +28,7 @@ from ui.pages.youth_page import YouthPage
 from ui.screen_lock import ScreenLock
 from ui.style import app_icon
 from ui.widgets.banner import ConfidentialBanner
+from ui.widgets.message_bar import MessageBar, MessageKind
 
 PageRole = Qt.ItemDataRole.UserRole
 
@@ -70,6 +72,9 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         self.banner = ConfidentialBanner()
         column.addWidget(self.banner)
+        self.notice = MessageBar()  # settings set aside, a stale blocklist (administrators)
+        self.notice.setObjectName("sessionNotice")
+        column.addWidget(self.notice)
         column.addLayout(body, 1)
         # The pages sit under the screen lock's panel: locking hides them without closing them.
         self.central_stack = QStackedWidget()
@@ -150,8 +155,22 @@ class MainWindow(QMainWindow):
         """Fill the search page (browse the registry) once the window is up; idle time counts
         from now."""
         self.screen_lock.start()
+        self.show_notices()
         self.search_page.run_query()
         self.search_page.focus_search()
+
+    def show_notices(self) -> None:
+        """What this session should know before work starts: a settings file that was set
+        aside, and (administrators only) a password blocklist older than a quarter."""
+        core = self.context.core
+        notices = [f"Settings: {w}" for w in core.settings.warnings]
+        stale = accounts.blocklist_notice(core, self.context.actor)
+        if stale:
+            notices.append(stale)
+        if notices:
+            self.notice.show_message("\n".join(notices), MessageKind.WARNING)
+        else:
+            self.notice.clear()
 
     # -- navigation ---------------------------------------------------------------------------
 

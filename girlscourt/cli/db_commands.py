@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from girlscourt.cli.context import open_core, read_password
+from girlscourt.cli.context import cli_settings, open_core, read_password
+
+if TYPE_CHECKING:
+    from girlscourt.services.core import Core
 
 
 def register(sub: Any) -> None:
@@ -67,16 +70,25 @@ def db_status(args: argparse.Namespace) -> int:
     print(f"database: {core.db.target.display}")
     print(f"schema: {state.current or 'empty'} (this version: {state.head})")
     print("status: up to date" if state.up_to_date else "status: needs 'girlscourt db upgrade'")
+    _print_blocklist_notice(core)
     return 0 if state.up_to_date else 3
+
+
+def _print_blocklist_notice(core: Core) -> None:
+    """One line for the administrator when the password blocklist is older than a quarter."""
+    from girlscourt.services import accounts
+
+    notice = accounts.blocklist_notice(core)
+    if notice:
+        print(f"warning: {notice}")
 
 
 def db_set_password(args: argparse.Namespace) -> int:
     from girlscourt import credentials
-    from girlscourt.config import load_settings
     from girlscourt.db.engine import parse_database_url
     from girlscourt.errors import ConfigurationError
 
-    url_text = args.database or load_settings()["database_url"]
+    url_text = args.database or cli_settings()["database_url"]
     target = parse_database_url(url_text or "", source="--database")
     if target.dialect != "postgresql":
         raise ConfigurationError("--database: only a PostgreSQL URL has a password to save")

@@ -63,6 +63,27 @@ def blocklist_compiled_on(text: str) -> dt.date | None:
     return dt.date.fromisoformat(match.group(1)) if match else None
 
 
+def blocklist_staleness(compiled: dt.date | None, today: dt.date) -> str | None:
+    """A sentence for administrators when the list is older than a quarter (None: fresh).
+
+    The product says so, not a test: the list goes stale with the calendar, and the people who
+    can refresh it must hear of it where they work.
+    """
+    if compiled is None:
+        return (
+            "The password blocklist has no compiled date: it cannot be shown to be fresh "
+            "(CJIS IA-5: refresh it every quarter)."
+        )
+    age = (today - compiled).days
+    if age <= BLOCKLIST_MAX_AGE_DAYS:
+        return None
+    return (
+        f"The password blocklist was compiled on {compiled.isoformat()}, {age} days ago: older "
+        "than a quarter. CJIS IA-5 asks for a list refreshed every quarter; install an update "
+        "of the app or refresh resources/security/password_blocklist.txt."
+    )
+
+
 def _without(haystack: str, needle: str) -> str:
     return haystack.replace(needle, "") if needle else haystack
 

@@ -107,6 +107,17 @@ def blocklist_compiled_on() -> dt.date | None:
     return passwords.blocklist_compiled_on(_blocklist_text())
 
 
+def blocklist_notice(core: Core, actor: Actor | None = None) -> str | None:
+    """What to tell an administrator when the blocklist is older than a quarter (by the core's
+    clock, in the county's days); None when it is fresh, and always None for other roles.
+
+    ``actor`` None is an operator at the command line (``girlscourt db status``).
+    """
+    if actor is not None and actor.role != Role.ADMINISTRATOR:
+        return None
+    return passwords.blocklist_staleness(blocklist_compiled_on(), core.today())
+
+
 def password_problem(password: str, username: str) -> passwords.PasswordProblem | None:
     """Why ``password`` may not be used by ``username`` (None when it may): for live feedback."""
     return passwords.check_password(password, username, blocklist())
