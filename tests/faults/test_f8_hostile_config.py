@@ -1,0 +1,284 @@
+"""F8: a corrupt or hostile settings file (RELIABILITY.md (b)).
+
+For each case the app starts on the safe defaults and says so (the CLI in one warning line on
+stderr, the desktop app at sign-in), the broken file is renamed ``*.corrupt-<timestamp>`` and
+never deleted, and no security setting is weakened: the idle lock stays at 30 minutes or less,
+the lockout at 5 failures in 15 minutes, a remote server's TLS at ``verify-full``. A missing file
+is simply the defaults, with no warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from girlscourt.config import CORRUPT_SUFFIX, config_file, defaults, load_settings
+from girlscourt.domain.youth_rules import YouthInput
+from girlscourt.errors import ValidationError
+from girlscourt.services import accounts, session_security, youths
+from girlscourt.services.core import Actor, Core
+from tests.faults.fault_table import FaultTable
+
+FAULT = "F8 hostile config files"
+REPO = Path(__file__).resolve().parents[2]
+GOOD = (
+    "idle_lock_minutes = 10\n"
+    'issuing_agency = "Example County Probation - Juvenile Intake"\n'
+    "youth_max_age = 21\n"
+)
+
+Writer = Callable[[Path], object]
+
+
+def _bytes(data: bytes) -> Writer:
+    return lambda path: path.write_bytes(data)
+
+
+def _symlink_loop(path: Path) -> None:
+    other = path.with_name("other.toml")
+    other.unlink(missing_ok=True)
+    other.symlink_to(path)
+    path.symlink_to(other)
+
+
+def _directory(path: Path) -> None:
+    path.mkdir()
+    (path / "inside.toml").write_text("idle_lock_minutes = 30\n")
+
+
+HOSTILE: dict[str, Writer] = {
+    "zero-byte file": _bytes(b""),
+    "truncated file": _bytes(GOOD.encode()[: GOOD.index("Probation")]),
+    "invalid UTF-8": _bytes(b'issuing_agency = "Probaci\xf3n del Condado"\n'),
+    "wrong type": _bytes(b'idle_lock_minutes = "abc"\n'),
+    "unknown key sslmode": _bytes(b'sslmode = "disable"\n'),
+    "lockout as a key": _bytes(b"lockout_attempts = 1000\n"),
+    "idle lock beyond 30 min": _bytes(b"idle_lock_minutes = 600\n"),
+    "ages -50 to 200": _bytes(b"youth_min_age = -50\nyouth_max_age = 200\n"),
+    "TLS off for a remote server": _bytes(
+        b'database_url = "postgresql://girlscourt@db.example.org/gc?sslmode=disable"\n'
+    ),
+    "password in the file": _bytes(
+        b'database_url = "postgresql://girlscourt:Zzqx-secret@db.example.org/gc"\n'
+    ),
+    "symlink loop": _symlink_loop,
+    "directory": _directory,
+    "dangling symlink": lambda path: path.symlink_to(path.with_name("gone.toml")),
+    "FIFO": lambda path: os.mkfifo(path),
+}
+
+
+def snapshot(path: Path) -> tuple[str, object]:
+    """What the broken entry is, to compare with what was set aside."""
+    if path.is_symlink():
+        return ("link", str(path.readlink()))
+    if path.is_dir():
+        return ("dir", sorted(p.name for p in path.iterdir()))
+    if path.is_fifo():
+        return ("fifo", None)
+    return ("file", path.read_bytes())
+
+
+def set_aside_copies(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}{CORRUPT_SUFFIX}*"))
+
+
+def assert_safe(settings_values: dict[str, object]) -> None:
+    """No security setting weakened, every bound held."""
+    settings = defaults().with_overrides(**settings_values)
+    assert session_security.idle_limit(settings) <= dt.timedelta(minutes=30)
+    assert accounts.LOCKOUT_ATTEMPTS == 5
+    assert dt.timedelta(minutes=15) == accounts.LOCKOUT_WINDOW
+    assert "sslmode" not in str(settings["database_url"])
+    assert ":" not in str(settings["database_url"]).partition("@")[0].partition("//")[2]
+    low, high = settings.youth_age_limits
+    assert 0 <= low < high <= 25
+
+
+def cli(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "girlscourt", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        cwd=REPO,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, migrated_sqlite_template: Path) -> str:
+    path = tmp_path / "f8.sqlite3"
+    shutil.copy(migrated_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_the_cli_runs_on_defaults_warns_once_and_sets_the_file_aside(
+    case: str, sqlite_db: str, tmp_path: Path, fault_table: FaultTable
+) -> None:
+    path = tmp_path / "conf" / "girlscourt.toml"
+    path.parent.mkdir()
+    HOSTILE[case](path)
+    before = snapshot(path)
+
+    done = cli(["--database", sqlite_db, "db", "status"], {"GIRLSCOURT_CONFIG": str(path)})
+
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"girlscourt: warning: settings file {path}: ")
+    assert line.endswith("; the safe defaults are in use") and "moved aside as" in line
+    assert "Zzqx-secret" not in line  # the file's secret is never echoed
+    (copy,) = set_aside_copies(path)
+    assert copy.name in line and not os.path.lexists(path)
+    assert snapshot(copy) == before  # renamed, never deleted or changed
+
+    HOSTILE[case](path)  # the same file again, loaded here: nothing of it is applied
+    loaded = load_settings(path)
+    assert loaded.values == defaults().values and len(loaded.warnings) == 1
+    assert_safe(loaded.values)
+    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
+
+
+def test_a_missing_file_is_the_defaults_with_no_warning(
+    sqlite_db: str, tmp_path: Path, fault_table: FaultTable
+) -> None:
+    path = tmp_path / "conf" / "girlscourt.toml"
+    path.parent.mkdir()
+    done = cli(["--database", sqlite_db, "db", "status"], {"GIRLSCOURT_CONFIG": str(path)})
+    assert done.returncode == 0 and done.stderr == ""
+    assert list(path.parent.iterdir()) == []
+    assert load_settings(path).values == defaults().values
+    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
+
+
+def test_every_truncation_of_a_good_file_is_safe(tmp_path: Path, fault_table: FaultTable) -> None:
+    """Cut off at every byte: either a valid (bounded) subset or set aside with a warning."""
+    data = GOOD.encode()
+    path = tmp_path / "girlscourt.toml"
+    rounds = survived = 0
+    for cut in range(len(data) + 1):
+        path.write_bytes(data[:cut])
+        loaded = load_settings(path)
+        rounds += 1
+        assert_safe(loaded.values)
+        if loaded.warnings:
+            assert not path.exists() and set_aside_copies(path)[-1].read_bytes() == data[:cut]
+            assert loaded.values == defaults().values
+        else:
+            assert path.read_bytes() == data[:cut]  # a good (shorter) file stays
+        survived += 1
+        for leftover in tmp_path.iterdir():
+            leftover.unlink()
+    assert rounds == len(data) + 1
+    fault_table.record(FAULT, rounds=rounds, survived=survived, lost=0, partial=0, backend="sqlite")
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder another user can write in (pytest's own tmp folder is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="gc-f8-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_unreadable_file_is_reported_and_set_aside(
+    shared_dir: Path, fault_table: FaultTable
+) -> None:
+    """chmod 000. Root reads through that, so as root the app runs as another user (nobody)."""
+    path = shared_dir / "girlscourt.toml"
+    path.write_text("idle_lock_minutes = 5\n")
+    path.chmod(0o000)
+    probe = (
+        "import json; from girlscourt.cli.context import cli_settings; "
+        "print(json.dumps(cli_settings().values))"
+    )
+    env = {**os.environ, "GIRLSCOURT_CONFIG": str(path), "GIRLSCOURT_DATA_DIR": str(shared_dir)}
+    env["HOME"] = str(shared_dir)
+    kwargs: dict[str, object] = {}
+    if os.geteuid() == 0:
+        kwargs = {"user": 65534, "group": 65534, "extra_groups": []}
+    done = subprocess.run(  # type: ignore[call-overload]
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=REPO,
+        **kwargs,
+    )
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert "cannot be opened (Permission denied)" in line and "moved aside as" in line
+    values = json.loads(done.stdout)
+    assert values == defaults().values
+    assert_safe(values)
+    (copy,) = set_aside_copies(path)
+    assert not path.exists()
+    copy.chmod(0o600)
+    assert copy.read_text() == "idle_lock_minutes = 5\n"  # kept for the administrator
+    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
+
+
+def test_hostile_ages_do_not_let_a_196_year_old_register(
+    core: Core, officer: Actor, fault_table: FaultTable
+) -> None:
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("youth_min_age = -50\nyouth_max_age = 200\n")
+    core.settings = load_settings()
+    assert core.settings.youth_age_limits == (8, 25) and core.settings.warnings
+    today = core.today()
+    with pytest.raises(ValidationError) as caught:
+        youths.register_youth(
+            core,
+            officer,
+            YouthInput(
+                legal_first_name="Test",
+                legal_last_name="Elder",
+                dob=today.replace(year=today.year - 196, day=1),
+            ),
+        )
+    assert caught.value.field == "dob"
+    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_desktop_app_shows_the_warning_at_sign_in(
+    qtbot: QtBot, db_url: str, admin: Actor, fault_table: FaultTable
+) -> None:
+    from tests.ui.conftest import drain_workers
+    from ui.app import AppController
+
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xfe idle_lock_minutes = 600\n")
+    controller = AppController(db_url)
+    controller.start()
+    login = controller.login
+    assert login is not None
+    try:
+        qtbot.waitUntil(lambda: controller.core is not None, timeout=10_000)
+        assert "not UTF-8 text" in login.status.text()
+        assert "the safe defaults are in use" in login.status.text()
+        assert controller.core is not None
+        assert controller.core.settings["idle_lock_minutes"] == 15
+        assert set_aside_copies(path)
+    finally:
+        login.close()
+        drain_workers()
+        if controller.core is not None:
+            controller.core.db.dispose()
+    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
