@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from girlscourt import APP_ID, APP_NAME, __version__
-from girlscourt.errors import GirlsCourtError
+from girlscourt.errors import DatabaseDamaged, GirlsCourtError
 from ui import workers
 from ui.dialogs.login_dialog import LoginDialog
 from ui.style import app_icon
@@ -26,6 +26,7 @@ from ui.widgets.message_bar import MessageKind
 # models: about a second) loads on the worker thread that opens the database.
 if TYPE_CHECKING:
     from girlscourt.services.core import Actor, Core
+    from ui.dialogs.damaged_database_dialog import DamagedDatabaseDialog
     from ui.dialogs.first_admin_dialog import FirstAdminDialog
 
 EXIT_OK = 0
@@ -96,6 +97,7 @@ class AppController(QObject):
         self.core: Core | None = None
         self.login: LoginDialog | None = None
         self.first_admin: FirstAdminDialog | None = None
+        self.damaged: DamagedDatabaseDialog | None = None
         self.main_window: object | None = None
         self._prompt = _PasswordPrompt()
         self.exit_code = EXIT_OK
@@ -168,12 +170,25 @@ class AppController(QObject):
     def _open_failed(self, error: BaseException) -> None:
         self.exit_code = EXIT_UNAVAILABLE
         assert self.login is not None
-        if isinstance(error, GirlsCourtError):
+        if isinstance(error, DatabaseDamaged):
+            self._show_damaged(error)
+        elif isinstance(error, GirlsCourtError):
             self.login.show_unavailable(error)
         else:
             self.login.show_unavailable(
                 RuntimeError("unexpected error (the details are in the log)")
             )
+
+    def _show_damaged(self, error: DatabaseDamaged) -> None:
+        """A damaged file is not retried: say how to restore it, in place of the sign-in."""
+        from ui.dialogs.damaged_database_dialog import DamagedDatabaseDialog
+
+        assert self.login is not None
+        self.login.hide()
+        dialog = DamagedDatabaseDialog(error)
+        dialog.rejected.connect(lambda: self._quit(EXIT_UNAVAILABLE))
+        self.damaged = dialog
+        dialog.show()
 
     def _signed_in(self, actor: Actor) -> None:
         from ui.context import AppContext

@@ -8,7 +8,7 @@ import os
 import sys
 
 from girlscourt.config import Settings, default_sqlite_path, load_settings
-from girlscourt.db import migrate
+from girlscourt.db import integrity, migrate
 from girlscourt.db.engine import sqlite_url_for
 from girlscourt.db.session import Database, unavailable
 from girlscourt.errors import DatabaseUnavailable, LoginFailed
@@ -46,7 +46,8 @@ def open_core(args: argparse.Namespace, *, require_schema: bool = True) -> Core:
         try:
             state = migrate.status(db.engine)
         except Exception as error:
-            raise unavailable(db.target, error) from error
+            damage = integrity.damaged_in_use(db.target.url.database, error)
+            raise (damage or unavailable(db.target, error)) from error
         if not state.up_to_date:
             raise DatabaseUnavailable(
                 f"database: {db.target.display} is at schema {state.current or 'empty'}, this "

@@ -15,6 +15,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from girlscourt.errors import DatabaseDamaged, DatabaseUnavailable
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -24,6 +26,7 @@ FULL_CHECK_MAX_BYTES = 16 * 1024 * 1024
 CORRUPT_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")  # extended codes share these prefixes
 CORRUPT_PHRASES = ("file is not a database", "database disk image is malformed", "malformed")
 REASON_LIMIT = 120
+SIDE_SUFFIXES = ("-wal", "-shm")
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,23 @@ def check_sqlite_file(path: Path, *, budget_seconds: float = CHECK_BUDGET_SECOND
         raise damaged(path, problem)
     pragma = "integrity_check" if path.stat().st_size <= FULL_CHECK_MAX_BYTES else "quick_check"
     deadline = time.monotonic() + budget_seconds
+    side_files = [Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES]
+    existed = [side.exists() for side in side_files]
+    try:
+        rows = _run_check(path, pragma, deadline)
+    except DatabaseDamaged:
+        _remove_new_side_files(side_files, existed)
+        raise
+    if rows is None:
+        log.warning("%s of %s stopped after %.1f s", pragma, path, budget_seconds)
+        return
+    if rows != [("ok",)]:
+        _remove_new_side_files(side_files, existed)
+        raise damaged(path, _short(f"SQLite's check failed: {rows[0][0] if rows else '?'}"))
+
+
+def _run_check(path: Path, pragma: str, deadline: float) -> list[tuple[object, ...]] | None:
+    """The check's rows, or None when it ran past its time budget."""
     try:
         connection = sqlite3.connect(
             f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0, isolation_level=None
@@ -116,19 +136,29 @@ def check_sqlite_file(path: Path, *, budget_seconds: float = CHECK_BUDGET_SECOND
     try:
         connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
         connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        rows = connection.execute(f"PRAGMA {pragma}(1)").fetchall()
+        return [tuple(row) for row in connection.execute(f"PRAGMA {pragma}(1)").fetchall()]
     except sqlite3.Error as error:
         if "interrupted" in str(error).lower():
-            log.warning("%s of %s stopped after %.1f s", pragma, path, budget_seconds)
-            return
+            return None
         raise _classify(path, error) from error
     except UnicodeDecodeError as error:  # SQLite quoted garbage bytes from the file back at us
         raise damaged(path, "its schema is unreadable") from error
     finally:
         connection.close()
-    if [tuple(r) for r in rows] != [("ok",)]:
-        first = str(rows[0][0]) if rows else "no answer"
-        raise damaged(path, _short(f"SQLite's check failed: {first}"))
+
+
+def _remove_new_side_files(side_files: list[Path], existed: list[bool]) -> None:
+    """Leave a refused file as it was found: drop the empty -wal/-shm the check itself made."""
+    for side, was_there in zip(side_files, existed, strict=True):
+        try:
+            if (
+                not was_there
+                and side.exists()
+                and (side.name.endswith("-shm") or not side.stat().st_size)
+            ):
+                side.unlink()
+        except OSError:
+            pass
 
 
 def _classify(path: Path, error: sqlite3.Error) -> DatabaseUnavailable:
@@ -143,3 +173,17 @@ def damaged_in_use(database: str | None, error: BaseException) -> DatabaseDamage
         return None
     original = getattr(error, "orig", None) or error
     return damaged(Path(database), _short(str(original)))
+
+
+def foreign_tables(engine: Engine) -> tuple[str, ...]:
+    """Tables of another program in a SQLite file with no Girls Court schema (to refuse it)."""
+    if engine.dialect.name != "sqlite":
+        return ()
+    with engine.connect() as connection:
+        names = [
+            str(row[0])
+            for row in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+    return () if "alembic_version" in names else tuple(sorted(names))

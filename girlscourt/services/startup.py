@@ -1,17 +1,19 @@
 """Opening the core for the desktop app: settings, the database, and the embedded schema.
 
 The embedded SQLite database is created and upgraded on start (after a backup copy), so a new
-workstation needs no setup. A shared PostgreSQL server is never upgraded by a workstation: an
+workstation needs no setup; only a file that does not exist is created: an empty, damaged or
+foreign file is refused untouched (``girlscourt.db.integrity``), never rebuilt as a new database.
+A shared PostgreSQL server is never upgraded by a workstation: an
 administrator runs ``girlscourt db upgrade`` once, so a newer client cannot surprise the others.
 """
 
 from __future__ import annotations
 
 from girlscourt.config import default_sqlite_path, load_settings
-from girlscourt.db import migrate
+from girlscourt.db import integrity, migrate
 from girlscourt.db.engine import PasswordPrompt, sqlite_url_for
 from girlscourt.db.session import Database, unavailable
-from girlscourt.errors import DatabaseUnavailable, GirlsCourtError
+from girlscourt.errors import ConfigurationError, DatabaseUnavailable, GirlsCourtError
 from girlscourt.services.core import Core
 
 
@@ -25,6 +27,12 @@ def open_core(database_url: str | None = None, *, prompt: PasswordPrompt | None 
         core.workstation = settings["workstation"]
     try:
         state = migrate.status(db.engine)
+        if state.current is None and integrity.foreign_tables(db.engine):
+            raise ConfigurationError(
+                f"database: {db.target.display} belongs to another program (its tables are not "
+                "Girls Court's); nothing was written to it. Check the database_url setting, or "
+                "restore the Girls Court file from a backup."
+            )
         if not state.up_to_date:
             if db.dialect != "sqlite":
                 raise DatabaseUnavailable(
@@ -37,5 +45,6 @@ def open_core(database_url: str | None = None, *, prompt: PasswordPrompt | None 
         raise
     except Exception as error:
         db.dispose()
-        raise unavailable(db.target, error) from error
+        damage = integrity.damaged_in_use(db.target.url.database, error)
+        raise (damage or unavailable(db.target, error)) from error
     return core
