@@ -113,8 +113,10 @@ def test_corruption_found_while_in_use_is_reported_as_damage(
             whole[n * page : (n + 1) * page] = b"\xa5" * page
         path.write_bytes(bytes(whole))
         db.engine.dispose()  # the next connection reads the damaged pages
-        with pytest.raises(DatabaseDamaged, match="Restore it from a backup"):
-            with db.session() as session:
-                session.connection().exec_driver_sql("SELECT count(*) FROM youth").scalar_one()
+        with (
+            pytest.raises(DatabaseDamaged, match="Restore it from a backup"),
+            db.session() as session,
+        ):
+            session.connection().exec_driver_sql("SELECT count(*) FROM youth").scalar_one()
     finally:
         db.dispose()
