@@ -17,7 +17,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from girlscourt.db import integrity
 from girlscourt.db.base import utcnow
+from girlscourt.errors import ConfigurationError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -106,6 +108,12 @@ def upgrade(engine: Engine, revision: str = "head") -> SchemaStatus:
     before = status(engine)
     if revision == "head" and before.up_to_date:
         return before
+    if before.current is None and integrity.foreign_tables(engine):
+        raise ConfigurationError(
+            f"database: {engine.url.render_as_string(hide_password=True)} belongs to another "
+            "program (its tables are not Girls Court's); nothing was written to it. Check the "
+            "database URL, or restore the Girls Court file from a backup."
+        )
     if before.current is not None:
         backup_sqlite(engine)
     _run(engine, command.upgrade, revision)

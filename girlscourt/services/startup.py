@@ -13,7 +13,7 @@ from girlscourt.config import default_sqlite_path, load_settings
 from girlscourt.db import integrity, migrate
 from girlscourt.db.engine import PasswordPrompt, sqlite_url_for
 from girlscourt.db.session import Database, unavailable
-from girlscourt.errors import ConfigurationError, DatabaseUnavailable, GirlsCourtError
+from girlscourt.errors import DatabaseUnavailable, GirlsCourtError
 from girlscourt.services.core import Core
 
 
@@ -27,12 +27,6 @@ def open_core(database_url: str | None = None, *, prompt: PasswordPrompt | None 
         core.workstation = settings["workstation"]
     try:
         state = migrate.status(db.engine)
-        if state.current is None and integrity.foreign_tables(db.engine):
-            raise ConfigurationError(
-                f"database: {db.target.display} belongs to another program (its tables are not "
-                "Girls Court's); nothing was written to it. Check the database_url setting, or "
-                "restore the Girls Court file from a backup."
-            )
         if not state.up_to_date:
             if db.dialect != "sqlite":
                 raise DatabaseUnavailable(

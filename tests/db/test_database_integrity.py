@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from girlscourt.cli.main import main
 from girlscourt.db import integrity
 from girlscourt.db.session import Database
 from girlscourt.errors import ConfigurationError, DatabaseDamaged
@@ -84,7 +85,9 @@ def test_an_index_that_disagrees_with_its_table_is_damage(
         Database.open(f"sqlite:///{path}")
 
 
-def test_another_programs_database_is_not_taken_over(tmp_path: Path) -> None:
+def test_another_programs_database_is_not_taken_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "places.sqlite"
     other = sqlite3.connect(path)
     other.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
@@ -93,6 +96,8 @@ def test_another_programs_database_is_not_taken_over(tmp_path: Path) -> None:
     before = path.read_bytes()
     with pytest.raises(ConfigurationError, match="belongs to another program"):
         open_core(f"sqlite:///{path}")
+    assert main(["--database", f"sqlite:///{path}", "db", "upgrade"]) == 3
+    assert "belongs to another program" in capsys.readouterr().err
     tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
     assert tables == [("moz_places",)]
     assert path.read_bytes()[:18] == before[:18]
