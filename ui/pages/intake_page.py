@@ -3,7 +3,9 @@
 Built for the keyboard and for interruptions: every step is reached with Alt+1…6 or Next/Back,
 the service validates the whole intake on Save and each error lands on its field, and the form
 is kept as a draft (a moment after each edit and when the page is left) so nothing typed is
-ever lost. The steps live in ``ui/pages/intake/``, one module each; this page assembles them.
+ever lost. When the database itself is away, the form stays as it is, the officer is told, and
+the entry is kept sealed on this workstation (``recovery_drafts``) and offered back later. The
+steps live in ``ui/pages/intake/``, one module each; this page assembles them.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import intake, youths
+from girlscourt.services import intake, recovery_drafts, youths
 from girlscourt.services.core import Actor
 from girlscourt.services.intake import DraftView, IntakeRequest, IntakeResult
+from girlscourt.services.recovery_drafts import RecoveryDraft
 from girlscourt.services.youths import YouthRecord
 from ui import workers
 from ui.context import AppContext
@@ -60,6 +63,14 @@ from ui.pages.intake.navigation import (
     show_titles,
     step_host,
 )
+from ui.pages.intake.recovery import (
+    MEMORY_ONLY_TEXT,
+    NOT_KEPT_TEXT,
+    UNAVAILABLE_TEXT,
+    RecoveryKeeper,
+    kept_status,
+    recovery_offer_text,
+)
 from ui.pages.intake.result_view import ResultView
 from ui.pages.intake.risk_step import RiskStep
 from ui.pages.intake.screening_step import ScreeningStep
@@ -76,6 +87,7 @@ class IntakePage(QWidget):
     saved = Signal(object)  # IntakeResult
     save_failed = Signal(object)  # the error, after it is shown
     draft_saved = Signal(object)  # DraftView
+    recovery_kept = Signal(object)  # RecoveryDraft: the form kept on this workstation
     drafts_checked = Signal(int)  # drafts offered for resuming (0: none)
     approval_shown = Signal(object)  # ApprovalDialog
     new_youth_shown = Signal(object)  # NewYouthDialog
@@ -93,6 +105,14 @@ class IntakePage(QWidget):
         self.setup: Setup | None = None
         self.draft: DraftView | None = None
         self.offered: DraftView | None = None
+        self.offered_recovery: RecoveryDraft | None = None
+        self._recovered: tuple[RecoveryDraft, ...] = ()  # found by the last draft check
+        self._listed: tuple[DraftView, ...] = ()
+        self._db_down = False  # the last save or autosave found the database unavailable
+        self._unavailable_shown = False  # the message bar says so
+        self.keeper = RecoveryKeeper(context, self)
+        self.keeper.kept.connect(self._recovery_kept)
+        self.keeper.failed.connect(self._recovery_failed)
         self.result: IntakeResult | None = None
         self.approval_dialog: ApprovalDialog | None = None
         self.new_youth_dialog: NewYouthDialog | None = None
@@ -483,6 +503,8 @@ class IntakePage(QWidget):
         self.result_view.open_button.setFocus()
         self._autosave.stop()
         self._dirty = False
+        self._database_back()
+        self.keeper.forget()
         self.draft_status.clear()
         if self.draft is not None:
             workers.run(
@@ -515,13 +537,7 @@ class IntakePage(QWidget):
                 f"Not saved: {error}. Choose the youth again on step 1.", MessageKind.ERROR
             )
         elif isinstance(error, DatabaseUnavailable):
-            self._show_message(
-                f"Not saved: the database cannot be reached ({error}). Your entries are still "
-                "here and in the draft.",
-                MessageKind.ERROR,
-                "&Try again",
-                self.save,
-            )
+            self._database_gone(error)
         elif isinstance(error, GirlsCourtError):
             self._show_message(f"Not saved: {error}", MessageKind.ERROR)
         else:
@@ -584,6 +600,8 @@ class IntakePage(QWidget):
         callback: Callable[[], None] | None = None,
     ) -> None:
         self._message_action = callback
+        self._unavailable_shown = False  # a database outage message sets it again after this
+        self.message.setToolTip("")
         self.message.show_message(text, kind, action)
 
     def _message_clicked(self) -> None:
@@ -619,6 +637,7 @@ class IntakePage(QWidget):
         self._autosave.stop()
         self.load_content({})
         self.draft = None
+        self.keeper.release()
         self.in_progress = False
         self._dirty = False
         self.message.clear()
@@ -659,6 +678,8 @@ class IntakePage(QWidget):
         self._autosave.stop()
         if not self.steps or not self._dirty:
             return
+        if self._db_down:
+            self._keep_locally()  # now, whatever the database attempt below takes
         if self._saving_draft:
             self._autosave.start()  # one save at a time; this edit is saved next
             return
@@ -693,6 +714,8 @@ class IntakePage(QWidget):
             )
             return
         self.draft = draft
+        self._database_back()
+        self.keeper.forget()  # the database draft holds the entry again
         self.draft_status.setText(f"Draft kept at {format_timestamp(draft.updated_at, self.tz)}.")
         self.draft_saved.emit(draft)
 
@@ -701,6 +724,9 @@ class IntakePage(QWidget):
         if self.result is not None:
             return  # the intake itself was saved meanwhile; its draft is not needed
         self._dirty = True
+        if isinstance(error, DatabaseUnavailable):
+            self._database_gone(error)
+            return
         if isinstance(error, GirlsCourtError) and "saved elsewhere" in str(error):
             self.draft = None  # changed at another desk: keep this copy as a new draft
             self._autosave.start()
@@ -710,35 +736,104 @@ class IntakePage(QWidget):
             "your entries are still on screen."
         )
 
+    # -- the database away: the entry kept on this workstation ----------------------------------
+
+    def _database_gone(self, error: DatabaseUnavailable) -> None:
+        """Say so inline (Save stays usable to retry) and keep the entry on this workstation."""
+        self._db_down = True
+        self._show_message(UNAVAILABLE_TEXT, MessageKind.WARNING, "&Try again", self.save)
+        self._unavailable_shown = True
+        self.message.setToolTip(str(error))  # the technical detail, for whoever is called
+        self._keep_locally()
+
+    def _database_back(self) -> None:
+        self._db_down = False
+        if self._unavailable_shown:
+            self.message.clear()
+            self.message.setToolTip("")
+        self._unavailable_shown = False
+
+    def _keep_locally(self) -> None:
+        if not self.steps or self.result is not None:
+            return
+        self.keeper.keep(self.content(), self.draft.id if self.draft else None)
+
+    def _recovery_kept(self, kept: RecoveryDraft) -> None:
+        if self.result is not None:
+            self.keeper.forget()  # the intake was saved while this copy was on its way
+            return
+        self.draft_status.setText(kept_status(kept, self.tz))
+        if not kept.on_disk and self._unavailable_shown:
+            tip = self.message.toolTip()
+            self._show_message(MEMORY_ONLY_TEXT, MessageKind.WARNING, "&Try again", self.save)
+            self._unavailable_shown = True
+            self.message.setToolTip(tip)
+        self.recovery_kept.emit(kept)
+
+    def _recovery_failed(self, error: BaseException) -> None:
+        if self.result is not None:
+            return
+        reason = str(error) if isinstance(error, GirlsCourtError) else type(error).__name__
+        self._show_message(
+            NOT_KEPT_TEXT.format(reason=reason), MessageKind.ERROR, "&Try again", self.save
+        )
+
     def check_drafts(self) -> None:
-        """Offer to resume the newest draft (not the one being edited)."""
+        """Offer to resume the newest draft (not the one being edited).
+
+        Drafts kept on this workstation while the database was away come first: they hold
+        entries the database has not seen. They are offered even while it is still away.
+        """
         if not self.steps:
             return
+        workers.run(
+            recovery_drafts.list_drafts,
+            self.context.core,
+            self.context.actor,
+            on_done=self._recovered_listed,
+            on_error=lambda _e: self._recovered_listed(()),
+            context=self,
+        )
+
+    def _recovered_listed(self, kept: tuple[RecoveryDraft, ...]) -> None:
+        self._recovered = tuple(d for d in kept if d.id != self.keeper.draft_id)
         workers.run(
             intake.list_drafts,
             self.context.core,
             self.context.actor,
             on_done=self._drafts_listed,
-            on_error=lambda _e: self.drafts_checked.emit(0),
+            on_error=lambda _e: self._drafts_listed(()),
             context=self,
         )
 
     def _drafts_listed(self, drafts: tuple[DraftView, ...]) -> None:
         current = self.draft.id if self.draft else None
-        others = [d for d in drafts if d.id != current]
-        if not others or self.in_progress:
-            self.offered = None
+        recovered = self._recovered
+        continued = {d.db_draft_id for d in recovered}  # offered through their local copy
+        others = [d for d in drafts if d.id != current and d.id not in continued]
+        self._listed = drafts
+        total = len(others) + len(recovered)
+        self.offered = None
+        self.offered_recovery = None
+        if not total or self.in_progress:
             self.draft_bar.hide()
-            self.drafts_checked.emit(0 if not others else len(others))
+            self.drafts_checked.emit(total)
             return
-        self.offered = others[0]
-        self.draft_label.setText(offer_text(others, self.tz))
+        if recovered:
+            self.offered_recovery = recovered[0]
+            self.draft_label.setText(recovery_offer_text(recovered, self.tz))
+        else:
+            self.offered = others[0]
+            self.draft_label.setText(offer_text(others, self.tz))
         self.draft_bar.show()
         self.resume_button.setFocus()
-        self.drafts_checked.emit(len(others))
+        self.drafts_checked.emit(total)
 
     def resume_offered(self) -> None:
         """Put the offered draft back on screen; edits continue in the same draft."""
+        if self.offered_recovery is not None:
+            self._resume_recovered(self.offered_recovery)
+            return
         draft = self.offered
         if draft is None:
             return
@@ -752,8 +847,36 @@ class IntakePage(QWidget):
             f"Resumed the draft from {format_timestamp(draft.updated_at, self.tz)}."
         )
 
+    def _resume_recovered(self, kept: RecoveryDraft) -> None:
+        """A kept copy back on screen; it goes to the database draft as soon as one can be saved."""
+        self.offered_recovery = None
+        self.draft_bar.hide()
+        self.load_content(kept.content)
+        self.keeper.adopt(kept)
+        self.draft = next((d for d in self._listed if d.id == kept.db_draft_id), None)
+        self.in_progress = True
+        self._dirty = True
+        self._autosave.start()
+        self.draft_status.setText(
+            f"Resumed the entry kept on this workstation at "
+            f"{format_timestamp(kept.saved_at, self.tz)}; save it to put it in the database."
+        )
+
     def discard_offered(self) -> None:
         """Throw the offered draft away (on purpose), then offer the next one, if any."""
+        kept = self.offered_recovery
+        if kept is not None:
+            self.offered_recovery = None
+            self.draft_bar.hide()
+            self.keeper.discard(
+                kept.id,
+                on_done=lambda _r: self.check_drafts(),
+                on_error=lambda error: self._show_message(
+                    f"The kept entry could not be discarded ({error}); it is still kept.",
+                    MessageKind.ERROR,
+                ),
+            )
+            return
         draft = self.offered
         if draft is None:
             return
