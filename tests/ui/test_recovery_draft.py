@@ -225,3 +225,28 @@ def test_without_a_keyring_the_entry_is_kept_in_memory_only_and_the_officer_is_t
     again = open_page(qtbot, context)  # the same app session: still in memory
     assert again.draft_bar.isVisible() and "in memory" in again.draft_label.text()
     assert SHOWN_NAME in again.draft_label.text()
+
+
+def test_a_kept_entry_can_be_discarded_and_the_database_draft_it_continued_is_offered_next(
+    qtbot: QtBot, at_night: Core, context: AppContext, officer: Actor
+) -> None:
+    db_draft = intake.save_draft(
+        at_night, officer, {"format": 1, "episode": {"custody_time": "1:05 am"}}
+    )
+    kept_id = recovery_drafts.new_id()
+    recovery_drafts.save(
+        at_night,
+        officer,
+        {"format": 1, "episode": {"custody_time": "1:20 am"}},
+        draft_id=kept_id,
+        db_draft_id=db_draft.id,
+    )
+    page = open_page(qtbot, context)
+    assert page.offered_recovery is not None and page.offered_recovery.id == kept_id
+    assert "had not reached the database" in page.draft_label.text()
+    with qtbot.waitSignal(page.drafts_checked, timeout=5000) as checked:
+        qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)
+    assert checked.args[0] == 1  # now the database draft it had continued
+    assert recovery_drafts.list_drafts(at_night, officer) == ()
+    assert page.offered is not None and page.offered.id == db_draft.id
+    assert page.draft_bar.isVisible() and "An unfinished intake was kept" in page.draft_label.text()
