@@ -1,14 +1,19 @@
 """Database passwords, kept only in the OS keyring: the one module that touches ``keyring``.
 
-Keychain calls can block (an OS prompt, D-Bus), so the GUI calls these off its thread. A
-plaintext or null backend is treated as "no keyring": the app then asks every time and writes
-nothing to disk. Tests install an in-memory backend with ``keyring.set_keyring``.
+Keychain calls can block (an OS prompt, D-Bus), so the GUI calls these off its thread. With
+no keyring (the null or fail backend) the app asks for the database password every session and
+writes nothing to disk. A backend that keeps secrets in a file (keyrings.alt's plaintext and
+"encrypted" files) is refused outright: the database does not open until the workstation uses
+a system keyring or none (RELIABILITY.md F10). Tests install an in-memory backend with
+``keyring.set_keyring``.
 """
 
 from __future__ import annotations
 
 import keyring
 import keyring.errors
+
+from girlscourt.errors import ConfigurationError
 
 SERVICE = "girlscourt-database"
 # Third-party ``keyrings.*`` stores are mostly files (keyrings.alt's plaintext and "encrypted"
@@ -32,13 +37,41 @@ def _backend_usable(backend: object) -> bool:
     return True
 
 
+def _file_store(backend: object) -> str | None:
+    """The class name of a backend (or chained link) that keeps secrets in a file, else None."""
+    kind = type(backend)
+    if kind.__module__.startswith("keyrings."):
+        return f"{kind.__module__}.{kind.__name__}"
+    if kind.__module__ == "keyring.backends.chainer":
+        for link in getattr(backend, "backends", None) or ():
+            found = _file_store(link)
+            if found:
+                return found
+    return None
+
+
+def refuse_file_store() -> None:
+    """ConfigurationError when the active keyring would keep the password in a file."""
+    found = _file_store(keyring.get_keyring())
+    if found:
+        raise ConfigurationError(
+            f"keyring: {found} keeps passwords in a file, which this app refuses; use the "
+            "system keyring, or PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring to be "
+            "asked for the password each session"
+        )
+
+
 def keyring_usable() -> bool:
     """True when the active backend is a real, non-plaintext store."""
     return _backend_usable(keyring.get_keyring())
 
 
 def get_password(account: str) -> str | None:
-    """The saved password for ``account``, or None when none is saved or no keyring is usable."""
+    """The saved password for ``account``, or None when none is saved or no keyring is usable.
+
+    Raises ConfigurationError for a keyring that keeps secrets in a file (``refuse_file_store``).
+    """
+    refuse_file_store()
     if not keyring_usable():
         return None
     try:

@@ -18,6 +18,7 @@ from girlscourt import credentials
 from girlscourt.cli.main import main
 from girlscourt.config import config_file
 from girlscourt.db.engine import parse_database_url, resolve_password
+from girlscourt.errors import ConfigurationError
 from tests.conftest import MemoryKeyring
 
 SECRET = "Zzqx-db-secret-4471"
@@ -101,10 +102,15 @@ def test_unusable_keyrings_are_refused_and_nothing_is_written(
     capsys: pytest.CaptureFixture[str],
     stdin: None,
 ) -> None:
-    keyring.set_keyring(backend(tmp_path))  # type: ignore[operator]
+    active = backend(tmp_path)  # type: ignore[operator]
+    keyring.set_keyring(active)
     assert not credentials.keyring_usable()
     assert credentials.set_password("someone@db:5432/x", SECRET) is False
-    assert credentials.get_password("someone@db:5432/x") is None
+    if credentials._file_store(active):  # a file store is refused outright (F10)
+        with pytest.raises(ConfigurationError, match="keeps passwords in a file"):
+            credentials.get_password("someone@db:5432/x")
+    else:
+        assert credentials.get_password("someone@db:5432/x") is None
     assert set_password_cli(monkeypatch) == 3
     assert "no secure keyring" in capsys.readouterr().err
     assert files_containing(tmp_path, SECRET) == []
