@@ -7,7 +7,6 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from girlscourt.cli.context import open_core, sign_in
@@ -344,37 +343,30 @@ def docket_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(out: str, pdf: bytes) -> None:
-    from girlscourt.errors import ValidationError
-
-    try:
-        Path(out).write_bytes(pdf)
-    except OSError as error:
-        raise ValidationError("--out", f"cannot write {out}: {error.strerror or error}") from None
-
-
 def docket_print(args: argparse.Namespace) -> int:
-    from girlscourt.services import docket_printing
+    from girlscourt.services import docket_printing, output_files
 
     day = _parse_day(args.date)
+    output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
     core = open_core(args)
     actor = sign_in(core, args)
     printed = docket_printing.print_docket(
-        core, actor, day, _department_id(core, actor, args.department), args.variant
+        core, actor, day, _department_id(core, actor, args.department), args.variant, out=args.out
     )
-    _write(args.out, printed.pdf)
     print(printed.document_id)
     return 0
 
 
 def docket_transport(args: argparse.Namespace) -> int:
-    from girlscourt.services import docket_printing
+    from girlscourt.services import docket_printing, output_files
 
     day = _parse_day(args.date)
+    output_files.check_target(args.out)
     core = open_core(args)
     actor = sign_in(core, args)
-    printed = docket_printing.print_transport_list(core, actor, day, full_names=args.full_names)
-    _write(args.out, printed.pdf)
+    printed = docket_printing.print_transport_list(
+        core, actor, day, full_names=args.full_names, out=args.out
+    )
     print(printed.document_id)
     return 0
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from girlscourt.cli.context import open_core, sign_in
@@ -330,29 +328,15 @@ def referral_attach(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_private(path: Path, content: bytes) -> None:
-    """Write beside the target and rename, readable by the owner only (it is a juvenile record)."""
-    from girlscourt.errors import ValidationError
-
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ValidationError("--out", f"cannot write {path}: {error.strerror}") from error
-
-
 def referral_print(args: argparse.Namespace) -> int:
-    from girlscourt.services import referral_printing
+    from girlscourt.services import output_files, referral_printing
 
-    out = Path(args.out)
+    output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
     core = open_core(args)
-    printed = referral_printing.print_referral(core, sign_in(core, args), args.id, copy=args.copy)
-    _write_private(out, printed.pdf)
-    print(f"{out}\tdocument {printed.document_id}")
+    printed = referral_printing.print_referral(
+        core, sign_in(core, args), args.id, copy=args.copy, out=args.out
+    )
+    print(f"{args.out}\tdocument {printed.document_id}")
     return 0
 
 

@@ -46,35 +46,24 @@ def _format(args: argparse.Namespace) -> str:
     return suffix if suffix in FORMATS else "csv"
 
 
-def _write(target: str, content: bytes, fmt: str) -> None:
-    if target == "-":
-        if fmt == "pdf" and sys.stdout.isatty():
-            raise ValidationError("--out", "will not write a PDF to a terminal; name a file")
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-        return
-    path = Path(target)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(content)
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ValidationError("--out", f"cannot write {target}: {error.strerror}") from None
-
-
 def report_csec(args: argparse.Namespace) -> int:
+    from girlscourt.services import output_files
     from girlscourt.services.csec_metrics import make_period
     from girlscourt.services.report_export import export_csec_report
 
     period = make_period(_date("--from", args.start), _date("--to", args.end), args.unit)
     fmt = _format(args)
-    if args.out != "-" and not Path(args.out).parent.is_dir():
-        raise ValidationError("--out", f"no folder {str(Path(args.out).parent)!r}")
+    to_stdout = args.out == "-"
+    if to_stdout and fmt == "pdf" and sys.stdout.isatty():
+        raise ValidationError("--out", "will not write a PDF to a terminal; name a file")
+    if not to_stdout:
+        output_files.check_target(args.out)  # before signing in: a device, FIFO or folder
     core = open_core(args)
     actor = sign_in(core, args)
-    exported = export_csec_report(core, actor, period, fmt)
-    _write(args.out, exported.content, fmt)
-    if args.out != "-":
+    exported = export_csec_report(core, actor, period, fmt, out=None if to_stdout else args.out)
+    if to_stdout:
+        sys.stdout.buffer.write(exported.content)
+        sys.stdout.flush()
+    else:
         print(exported.document_id)
     return 0

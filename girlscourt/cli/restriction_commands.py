@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from girlscourt.cli.context import open_core, sign_in
@@ -157,36 +156,29 @@ def restriction_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_pdf(path: str, pdf: bytes) -> None:
-    from girlscourt.errors import ValidationError
-
-    try:
-        Path(path).write_bytes(pdf)
-    except OSError as error:
-        raise ValidationError("--out", f"cannot write {path}: {error.strerror or error}") from None
-
-
 def restriction_list(args: argparse.Namespace) -> int:
-    from girlscourt.services import restriction_printing
+    from girlscourt.services import output_files, restriction_printing
 
+    output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
     core = open_core(args)
     actor = sign_in(core, args)
-    printed = restriction_printing.print_unit_list(core, actor, args.unit)
-    _write_pdf(args.out, printed.pdf)
+    printed = restriction_printing.print_unit_list(core, actor, args.unit, out=args.out)
     print(f"{printed.document_id}\t{printed.rows} restriction(s)\t{args.out}")
     return 0
 
 
 def restriction_log(args: argparse.Namespace) -> int:
     from girlscourt.domain.youth_rules import parse_date
-    from girlscourt.services import restriction_printing
+    from girlscourt.services import output_files, restriction_printing
 
     start = parse_date("--from", args.start)
     end = parse_date("--to", args.end)
+    output_files.check_target(args.out)
     core = open_core(args)
     actor = sign_in(core, args)
-    printed = restriction_printing.print_check_log(core, actor, start, end, youth_id=args.youth)
-    _write_pdf(args.out, printed.pdf)
+    printed = restriction_printing.print_check_log(
+        core, actor, start, end, youth_id=args.youth, out=args.out
+    )
     print(f"{printed.document_id}\t{printed.rows} check(s)\t{args.out}")
     return 0
 

@@ -1,4 +1,8 @@
-"""Printing the docket and the transport list: permission, document id and audit, then the PDF."""
+"""Printing the docket and the transport list: permission, document id and audit, then the PDF.
+
+With ``out`` the PDF is written (temporary file, fsync) before the print's audit event commits and
+renamed into place after it: a docket that could not be written is never audited as printed.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from girlscourt.printing.docket import (
 )
 from girlscourt.services import document_outputs
 from girlscourt.services.core import Actor, Core
-from girlscourt.services.documents import issue_document_id
+from girlscourt.services.documents import OutPath, delivered, issue_document_id
 from girlscourt.services.hearings import (
     PublicCalendar,
     TransportList,
@@ -44,10 +48,13 @@ def print_docket(
     day: dt.date,
     department_id: int | None = None,
     variant: str = INITIALS,
+    *,
+    out: OutPath | None = None,
 ) -> PrintedDocument:
     """The day's docket as a PDF: ``initials`` (default), ``internal`` (full names; needs
     DOCKET_PRINT_INTERNAL) or ``public`` (open hearings only, no names). Sealed petitions never
-    print, whoever asks. Each print is audited with its document id and variant."""
+    print, whoever asks. Each print is audited with its document id and variant; with ``out``
+    the PDF is written there too, and audited only once it is written in full."""
     if variant not in VARIANTS:
         raise ValidationError("variant", f"{variant!r} is not one of {', '.join(VARIANTS)}")
     core.require(actor, Action.DOCKET_VIEW)
@@ -55,7 +62,7 @@ def print_docket(
     if variant == INTERNAL:
         core.require(actor, Action.DOCKET_PRINT_INTERNAL)
     tz = core.settings.timezone
-    with core.write() as session:
+    with delivered(core, actor, out) as output, core.write() as session:
         found = load_docket(
             core,
             session,
@@ -66,9 +73,8 @@ def print_docket(
             include_sealed=False,
         )
         code = found.department.code if found.department else "all"
-        document_id = issue_document_id(
-            core, session, actor, f"docket-{variant} {day.isoformat()} dept={code}"
-        )
+        kind = f"docket-{variant} {day.isoformat()} dept={code}"
+        document_id = issue_document_id(core, session, actor, kind)
         title = f"Docket {day.isoformat()} · Dept {code} · {variant} copy"
         meta = DocumentMeta(
             title=title if variant != PUBLIC else f"Open hearings {day.isoformat()} · Dept {code}",
@@ -81,9 +87,12 @@ def print_docket(
         if variant == PUBLIC:
             listed = public_rows(found)
             pdf = render_public(PublicCalendar(day, found.department, listed), meta)
-            return PrintedDocument(document_id, pdf, len(listed))
-        pdf = render_docket(found, meta, variant)
-        return PrintedDocument(document_id, pdf, len(found.rows))
+            rows = len(listed)
+        else:
+            pdf = render_docket(found, meta, variant)
+            rows = len(found.rows)
+        output.write(pdf, f"{kind} {document_id}")
+    return PrintedDocument(document_id, pdf, rows)
 
 
 def record_docket_output(
@@ -102,23 +111,27 @@ def record_docket_output(
 
 
 def print_transport_list(
-    core: Core, actor: Actor, day: dt.date, *, full_names: bool = False
+    core: Core,
+    actor: Actor,
+    day: dt.date,
+    *,
+    full_names: bool = False,
+    out: OutPath | None = None,
 ) -> PrintedDocument:
     """The JJC's in-custody transport list (initials unless ``full_names``, which needs
-    DOCKET_PRINT_INTERNAL); audited with its document id."""
+    DOCKET_PRINT_INTERNAL); audited with its document id (with ``out``: once written there)."""
     core.require(actor, Action.DOCKET_VIEW)
     core.require(actor, Action.PRINT)
     if full_names:
         core.require(actor, Action.DOCKET_PRINT_INTERNAL)
     variant = INTERNAL if full_names else INITIALS
-    with core.write() as session:
+    with delivered(core, actor, out) as output, core.write() as session:
         found = load_docket(
             core, session, actor, day, None, full_names=full_names, include_sealed=False
         )
         rows = transport_rows(found)
-        document_id = issue_document_id(
-            core, session, actor, f"transport-{variant} {day.isoformat()}"
-        )
+        kind = f"transport-{variant} {day.isoformat()}"
+        document_id = issue_document_id(core, session, actor, kind)
         meta = DocumentMeta(
             title=f"Transport list {day.isoformat()} · {variant} copy",
             document_id=document_id,
@@ -127,4 +140,5 @@ def print_transport_list(
             landscape=True,
         )
         pdf = render_transport(TransportList(day, rows, full_names), meta)
-        return PrintedDocument(document_id, pdf, len(rows))
+        output.write(pdf, f"{kind} {document_id}")
+    return PrintedDocument(document_id, pdf, len(rows))

@@ -1,7 +1,8 @@
 """Printing a referral form: gather the record, issue and audit a document id, return the PDF.
 
-The id is issued in the same transaction the PDF is built in, so an audited id always has a
-document and a failed build leaves no audit trace of a print that never happened.
+The id is issued in the same transaction the PDF is built (and, with ``out``, written and fsynced
+beside its target) in, so an audited id always has a document, and a failed build or write
+leaves no audit trace of a print that never happened.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from girlscourt.printing.referral_form import (
 )
 from girlscourt.services import document_outputs, sealing
 from girlscourt.services.core import Actor, Core
-from girlscourt.services.documents import issue_document_id
+from girlscourt.services.documents import OutPath, delivered, issue_document_id
 from girlscourt.services.referrals import HEALTH_TYPES, exception_justification, load_events
 
 COPIES = ("provider", "file")
@@ -291,13 +292,19 @@ def _refusal(core: Core, actor: Actor, referral_id: int) -> str | None:
 
 
 def print_referral(
-    core: Core, actor: Actor, referral_id: int, *, copy: str = "provider"
+    core: Core,
+    actor: Actor,
+    referral_id: int,
+    *,
+    copy: str = "provider",
+    out: OutPath | None = None,
 ) -> PrintedDocument:
     """Render the form; the provider copy (full name) needs referral-manage rights.
 
     The document id is audited (``document.print``) and printed on every page. A referral of a
     youth hidden by sealing is NotFound (custodian excepted), a health referral needs
-    ``referral.view_health``; both refusals are audited.
+    ``referral.view_health``; both refusals are audited. With ``out`` the PDF is also written
+    there, in full or not at all, and the print is audited only if it was.
     """
     if copy not in COPIES:
         raise ValidationError("copy", f"{copy!r} is not one of: {', '.join(COPIES)}")
@@ -316,7 +323,10 @@ def print_referral(
         raise PermissionDenied(
             f"{actor.username} ({actor.role.value}) may not {Action.REFERRAL_VIEW_HEALTH.value}"
         )
-    with core.write() as session:
+    with (
+        delivered(core, actor, out, record_kind="referral", record_id=referral_id) as output,
+        core.write() as session,
+    ):
         data = form_data(
             core,
             session,
@@ -336,6 +346,7 @@ def print_referral(
             part2=data.part2,
         )
         pdf = build_referral_form(data, meta)
+        output.write(pdf, f"referral {document_id}")
     return PrintedDocument(document_id, pdf, f"referral-{referral_id}-{document_id}.pdf")
 
 

@@ -1,4 +1,8 @@
-"""Exports of the CSEC report (CSV, JSON, PDF): always suppressed, formula-safe, and audited."""
+"""Exports of the CSEC report (CSV, JSON, PDF): always suppressed, formula-safe, and audited.
+
+With ``out`` the export is written (temporary file, fsync) before its audit event commits and
+renamed into place after: an export that could not be written is never audited as exported.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from girlscourt.services.csec_metrics import (
     configured_threshold,
     finish,
 )
-from girlscourt.services.documents import issue_document_id
+from girlscourt.services.documents import OutPath, delivered, issue_document_id
 
 FORMATS = ("csv", "json", "pdf")
 SUPPRESSED = "*"
@@ -179,9 +183,10 @@ def export_csec_report(
     fmt: str = "csv",
     *,
     threshold: int | None = None,
+    out: OutPath | None = None,
 ) -> ExportedReport:
     """Export the report as CSV, JSON or PDF. Whoever asks, the export is suppressed; it carries
-    a document id and is audited as ``report.export``."""
+    a document id and is audited as ``report.export`` (with ``out``: once written there)."""
     if fmt not in FORMATS:
         raise ValidationError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
     core.require(actor, Action.REPORT_AGGREGATE)
@@ -190,16 +195,15 @@ def export_csec_report(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < configured:
         raise ValidationError("threshold", f"must be a whole number of at least {configured}")
     tz = core.settings.timezone
-    with core.write() as session:
+    with (
+        delivered(core, actor, out, record_kind="report", action="report.export") as output,
+        core.write() as session,
+    ):
         metrics = compute(session, period, tz=tz, now=core.now())
         report = finish(metrics, suppress=True, threshold=limit)
+        kind = f"csec-report {period.start.isoformat()}..{period.end.isoformat()} {fmt}"
         document_id = issue_document_id(
-            core,
-            session,
-            actor,
-            f"csec-report {period.start.isoformat()}..{period.end.isoformat()} {fmt}",
-            record_kind="report",
-            action="report.export",
+            core, session, actor, kind, record_kind="report", action="report.export"
         )
         if fmt == "csv":
             content = to_csv(report, document_id)
@@ -213,4 +217,5 @@ def export_csec_report(
                 printed_at=core.now().astimezone(tz),
             )
             content = render_csec_report(report, meta)
+        output.write(content, f"{kind} {document_id}")
     return ExportedReport(document_id, fmt, content, report)

@@ -1,7 +1,10 @@
 """Printing a housing unit's no-contact list and the desk check log, each under a document id.
 
-The data is read and the document id issued (an audited print) in one short transaction; the PDF
-is laid out after it commits, so a long log never holds the database while it is drawn.
+The data is read in one short transaction and the PDF laid out outside any, so a long log never
+holds the database while it is drawn; the print (its document id) is audited once the document
+exists: after it is laid out and, with ``out``, written in full beside its target, which it
+replaces only after the audit event commits. A document that was never produced is never
+audited as printed.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from girlscourt.printing.restriction_list import (
 )
 from girlscourt.services import document_outputs
 from girlscourt.services.core import Actor, Core
-from girlscourt.services.documents import issue_document_id
+from girlscourt.services.documents import OutPath, audit_document, delivered, new_document_id
 from girlscourt.services.restrictions import check_log_in, unit_list_in
 
 
@@ -45,48 +48,72 @@ def _meta(core: Core, actor: Actor, title: str, document_id: str, form: str) -> 
     )
 
 
-def print_unit_list(core: Core, actor: Actor, unit: str) -> PrintedDocument:
+def print_unit_list(
+    core: Core, actor: Actor, unit: str, *, out: OutPath | None = None
+) -> PrintedDocument:
     """The no-contact list of every youth in custody on ``unit`` (youth by initials)."""
     core.require(actor, Action.RESTRICTION_CHECK)
     core.require(actor, Action.PRINT)
     if not unit or not unit.strip():
         raise ValidationError("unit", "name a housing unit")
-    with core.write() as session:  # youth hidden by sealing are left out (custodian excepted)
-        listing = unit_list_in(
-            session, unit, core.today(), include_sealed=actor.may(Action.SEALED_ACCESS)
+    with delivered(core, actor, out) as output:
+        with core.read() as session:  # youth hidden by sealing are left out (custodian excepted)
+            listing = unit_list_in(
+                session, unit, core.today(), include_sealed=actor.may(Action.SEALED_ACCESS)
+            )
+        document_id = new_document_id(core, "restriction_list")
+        meta = _meta(
+            core, actor, f"No-contact list, unit {listing.unit}", document_id, LIST_FORM_VERSION
         )
-        document_id = issue_document_id(core, session, actor, "restriction_list")
-    meta = _meta(
-        core, actor, f"No-contact list, unit {listing.unit}", document_id, LIST_FORM_VERSION
-    )
-    return PrintedDocument(document_id, restriction_list_pdf(meta, listing), len(listing.rows))
+        pdf = restriction_list_pdf(meta, listing)
+        output.write(pdf, f"restriction_list {document_id}")
+        with core.write() as session:
+            audit_document(core, session, actor, "restriction_list", document_id)
+    return PrintedDocument(document_id, pdf, len(listing.rows))
 
 
 def print_check_log(
-    core: Core, actor: Actor, start: dt.date, end: dt.date, *, youth_id: int | None = None
+    core: Core,
+    actor: Actor,
+    start: dt.date,
+    end: dt.date,
+    *,
+    youth_id: int | None = None,
+    out: OutPath | None = None,
 ) -> PrintedDocument:
     """The check log from ``start`` to ``end`` (county dates, inclusive) as evidence."""
     core.require(actor, Action.AUDIT_VIEW)
     core.require(actor, Action.PRINT)
     if youth_id is not None:
         check_id("youth_id", youth_id)
-    with core.write() as session:
-        entries = check_log_in(
-            core, session, start, end, youth_id, include_sealed=actor.may(Action.SEALED_ACCESS)
+    record_kind = "youth" if youth_id is not None else None
+    with delivered(core, actor, out, record_kind=record_kind, record_id=youth_id) as output:
+        with core.read() as session:
+            entries = check_log_in(
+                core,
+                session,
+                start,
+                end,
+                youth_id,
+                include_sealed=actor.may(Action.SEALED_ACCESS),
+            )
+        document_id = new_document_id(core, "check_log")
+        scope = "every check" if youth_id is None else f"checks for youth ID {youth_id}"
+        meta = _meta(core, actor, "Check log (evidence)", document_id, LOG_FORM_VERSION)
+        pdf = check_log_pdf(
+            meta, entries, start=start, end=end, zone=core.settings.timezone, scope=scope
         )
-        document_id = issue_document_id(
-            core,
-            session,
-            actor,
-            "check_log",
-            record_kind="youth" if youth_id is not None else None,
-            record_id=youth_id,
-        )
-    scope = "every check" if youth_id is None else f"checks for youth ID {youth_id}"
-    meta = _meta(core, actor, "Check log (evidence)", document_id, LOG_FORM_VERSION)
-    pdf = check_log_pdf(
-        meta, entries, start=start, end=end, zone=core.settings.timezone, scope=scope
-    )
+        output.write(pdf, f"check_log {document_id}")
+        with core.write() as session:
+            audit_document(
+                core,
+                session,
+                actor,
+                "check_log",
+                document_id,
+                record_kind=record_kind,
+                record_id=youth_id,
+            )
     return PrintedDocument(document_id, pdf, len(entries))
 
 

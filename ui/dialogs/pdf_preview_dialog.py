@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError
+from girlscourt.services import output_files
 from ui import workers
 from ui.style import MUTED
 from ui.widgets.banner import ConfidentialBanner
@@ -49,9 +50,11 @@ MAX_PRINT_DPI = 300  # pages are drawn as images; more only costs memory on a 12
 
 
 def _write(path: str, pdf: bytes, record: OutputRecorder) -> str:
-    """Audit first, then write: a saved copy the log does not know of must not exist."""
-    record("save")
-    Path(path).write_bytes(pdf)
+    """Written in full beside ``path`` (fsynced), then audited, then renamed into place: a saved
+    copy the log does not know of never exists, and a failed write is never recorded."""
+    with output_files.staged(path, field="file") as pending:
+        pending.write(pdf)
+        record("save")
     return path
 
 

@@ -83,9 +83,8 @@ def run_report(core: Core, actor: Actor, start: dt.date, end: dt.date, unit: str
 def export_and_write(
     core: Core, actor: Actor, period: Period, fmt: str, path: str
 ) -> tuple[ExportedReport, str]:
-    """Runs on a worker thread: the audited export, then the file."""
-    exported = report_export.export_csec_report(core, actor, period, fmt)
-    Path(path).write_bytes(exported.content)
+    """Runs on a worker thread: the export, written in full before it is audited (never half)."""
+    exported = report_export.export_csec_report(core, actor, period, fmt, out=path)
     return exported, path
 
 
