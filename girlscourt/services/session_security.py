@@ -58,9 +58,17 @@ def idle_limit(settings: Settings) -> dt.timedelta:
     return dt.timedelta(minutes=minutes)
 
 
+CLOCK_STEP_BACK = dt.timedelta(minutes=1)  # a clock set back further than this locks at once
+
+
 def lock_due(last_input_at: dt.datetime, now: dt.datetime, limit: dt.timedelta) -> bool:
-    """True once ``limit`` has passed since the last input: at the limit, never before it."""
-    return now - last_input_at >= limit
+    """True once ``limit`` has passed since the last input: at the limit, never before it.
+
+    A clock set back (by hand or by a time server's step) would otherwise hold the lock off
+    for as long as it moved: the idle time is unknown then, so the screen locks (fail-safe).
+    """
+    idle = now - last_input_at
+    return idle >= limit or idle < -CLOCK_STEP_BACK
 
 
 def record_screen_lock(core: Core, actor: Actor, *, manual: bool) -> None:
