@@ -252,7 +252,7 @@ def test_hostile_ages_do_not_let_a_196_year_old_register(
             ),
         )
     assert caught.value.field == "dob"
-    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
+    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend=core.db.dialect)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
