@@ -16,8 +16,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
 from girlscourt.db.engine import make_engine, parse_database_url
+from girlscourt.db.models import CustodyEpisode
 from girlscourt.db.session import Database
 from girlscourt.errors import DatabaseUnavailable
 from girlscourt.services import intake, recovery_drafts
@@ -250,3 +252,45 @@ def test_a_kept_entry_can_be_discarded_and_the_database_draft_it_continued_is_of
     assert recovery_drafts.list_drafts(at_night, officer) == ()
     assert page.offered is not None and page.offered.id == db_draft.id
     assert page.draft_bar.isVisible() and "An unfinished intake was kept" in page.draft_label.text()
+
+
+def test_a_save_that_had_committed_is_not_saved_twice_when_the_kept_entry_is_saved_again(
+    qtbot: QtBot, at_night: Core, context: AppContext, officer: Actor, tmp_path: Path
+) -> None:
+    register(at_night, officer, FIRST, LAST, dt.date(2010, 9, 30))
+    page = open_page(qtbot, context)
+    pick_youth(qtbot, page, LAST.lower())
+    fill_episode(qtbot, page)
+    add_charges(qtbot, page, "PC 459")
+    qtbot.keyClick(page.screening_step.later, Qt.Key.Key_Space)
+    answer_risk(qtbot, page)
+    page.decision_step.choose("release")
+    real = unplug(at_night, tmp_path)
+    with qtbot.waitSignals([page.save_failed, page.recovery_kept], timeout=10_000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    operation = page.operation_id
+    assert operation is not None
+    # Pressed again (the message's own button): the same operation, not a new one.
+    with qtbot.waitSignal(page.save_failed, timeout=10_000):
+        qtbot.mouseClick(page.message.button, Qt.MouseButton.LeftButton)
+    assert page.operation_id == operation
+    request, problems = page.build_request()
+    assert request is not None and not problems
+    page.close()
+    drain_workers()
+
+    # That save had in fact reached the database; only its answer was lost on the way back.
+    plug_back(at_night, real)
+    first = intake.record_intake(at_night, officer, request, operation_id=operation)
+
+    again = open_page(qtbot, context)
+    qtbot.mouseClick(again.resume_button, Qt.MouseButton.LeftButton)
+    assert again.operation_id == operation  # carried by the kept entry
+    with qtbot.waitSignal(again.saved, timeout=10_000) as saved:
+        qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0].episode_id == first.episode_id  # answered, not written again
+    with at_night.read() as session:
+        assert session.execute(select(func.count(CustodyEpisode.id))).scalar_one() == 1
+    drain_workers()
+    assert kept_files(at_night, officer) == []
+    assert again.operation_id is None  # the next intake is a new operation

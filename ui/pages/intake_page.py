@@ -38,7 +38,7 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import intake, recovery_drafts, youths
+from girlscourt.services import intake, recovery_drafts, retry, youths
 from girlscourt.services.core import Actor
 from girlscourt.services.intake import DraftView, IntakeRequest, IntakeResult
 from girlscourt.services.recovery_drafts import RecoveryDraft
@@ -109,6 +109,9 @@ class IntakePage(QWidget):
         self._recovered: tuple[RecoveryDraft, ...] = ()  # found by the last draft check
         self._listed: tuple[DraftView, ...] = ()
         self._db_down = False  # the last save or autosave found the database unavailable
+        # One id per intake, kept while a save's outcome is unknown (the database went away), so
+        # "Try again" — here, from a draft, at another desk — saves it exactly once.
+        self.operation_id: str | None = None
         self._unavailable_shown = False  # the message bar says so
         self.keeper = RecoveryKeeper(context, self)
         self.keeper.kept.connect(self._recovery_kept)
@@ -480,12 +483,15 @@ class IntakePage(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         self.draft_status.setText("Saving the intake…")
+        if self.operation_id is None:
+            self.operation_id = retry.new_operation_id()
         workers.run(
             intake.record_intake,
             self.context.core,
             self.context.actor,
             request,
             approver,
+            operation_id=self.operation_id,
             on_done=self._saved,
             on_error=self._save_failed,
             context=self,
@@ -493,6 +499,7 @@ class IntakePage(QWidget):
 
     def _saved(self, result: IntakeResult) -> None:
         self._saving = False
+        self.operation_id = None
         self.save_button.setEnabled(True)
         self.result = result
         assert self.setup is not None
@@ -520,6 +527,8 @@ class IntakePage(QWidget):
 
     def _save_failed(self, error: BaseException) -> None:
         self._saving = False
+        if not isinstance(error, DatabaseUnavailable):
+            self.operation_id = None  # a definite answer: the next save is a new operation
         self.save_button.setEnabled(True)
         self.draft_status.clear()
         if isinstance(error, ValidationError):
@@ -655,6 +664,7 @@ class IntakePage(QWidget):
             "screening": self.screening_step.content(),
             "risk": self.risk_step.content(),
             "decision": self.decision_step.content(),
+            "operation_id": self.operation_id,
         }
 
     def load_content(self, content: dict[str, Any]) -> None:
@@ -668,6 +678,7 @@ class IntakePage(QWidget):
         self.screening_step.load(content.get("screening") or {})
         self.risk_step.load(content.get("risk") or {})
         self.decision_step.load(content.get("decision") or {})
+        self.operation_id = _operation_id(content.get("operation_id"))
         self._approval_key = None
         self._clear_all_errors()
         step = content.get("step")
@@ -909,6 +920,16 @@ class IntakePage(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.save_draft()  # leaving the page keeps the form now, not in a moment
+
+
+def _operation_id(value: object) -> str | None:
+    """The operation id a draft carries (a save whose outcome was unknown), if well formed."""
+    if value is None:
+        return None
+    try:
+        return retry.check_operation_id(value)
+    except ValidationError:
+        return None
 
 
 def _factory(context: AppContext, navigator: Navigator) -> QWidget:
