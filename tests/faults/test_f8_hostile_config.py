@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -194,13 +195,18 @@ def shared_dir() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_an_unreadable_file_is_reported_and_set_aside(
-    shared_dir: Path, fault_table: FaultTable
-) -> None:
-    """chmod 000. Root reads through that, so as root the app runs as another user (nobody)."""
-    path = shared_dir / "girlscourt.toml"
-    path.write_text("idle_lock_minutes = 5\n")
-    path.chmod(0o000)
+def _others_can_run_the_app() -> bool:
+    """Whether another user can reach this checkout and its Python (a clone under /root cannot)."""
+    for target in (REPO / "girlscourt" / "config.py", Path(sys.executable).resolve()):
+        for folder in target.parents:
+            if not folder.stat().st_mode & stat.S_IXOTH:
+                return False
+        if not target.stat().st_mode & stat.S_IROTH:
+            return False
+    return True
+
+
+def _read_as_another_user(path: Path, shared_dir: Path) -> tuple[str, dict[str, object]]:
     probe = (
         "import json; from girlscourt.cli.context import cli_settings; "
         "print(json.dumps(cli_settings().values))"
@@ -220,9 +226,46 @@ def test_an_unreadable_file_is_reported_and_set_aside(
         **kwargs,
     )
     assert done.returncode == 0, done.stderr
-    (line,) = done.stderr.splitlines()
+    return done.stderr, json.loads(done.stdout)
+
+
+def _read_with_eacces(
+    path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[str, dict[str, object]]:
+    """The same refusal the kernel gives a user without read permission, raised in-process."""
+    from girlscourt.cli.context import cli_settings
+
+    real_open = os.open
+
+    def denied(name: object, flags: int, *args: object) -> int:
+        if Path(str(name)) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setenv("GIRLSCOURT_CONFIG", str(path))
+    monkeypatch.setattr(os, "open", denied)
+    values = cli_settings().values
+    monkeypatch.setattr(os, "open", real_open)
+    return capsys.readouterr().err, values
+
+
+def test_an_unreadable_file_is_reported_and_set_aside(
+    shared_dir: Path,
+    fault_table: FaultTable,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """chmod 000. Root reads through that, so as root the app runs as another user (nobody);
+    where no other user can reach the checkout, the kernel's EACCES is raised in-process."""
+    path = shared_dir / "girlscourt.toml"
+    path.write_text("idle_lock_minutes = 5\n")
+    path.chmod(0o000)
+    if os.geteuid() != 0 or _others_can_run_the_app():
+        stderr, values = _read_as_another_user(path, shared_dir)
+    else:
+        stderr, values = _read_with_eacces(path, monkeypatch, capsys)
+    (line,) = stderr.splitlines()
     assert "cannot be opened (Permission denied)" in line and "moved aside as" in line
-    values = json.loads(done.stdout)
     assert values == defaults().values
     assert_safe(values)
     (copy,) = set_aside_copies(path)
