@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import select
+import shutil
 import subprocess
 import sys
 import termios
@@ -147,18 +148,21 @@ def _take_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty becomes the child's /dev/tty for getpass
 
 
+def _in_a_new_session(command: list[str]) -> tuple[list[str], dict[str, object]]:
+    """util-linux setsid makes the pty the child's terminal without Python code between fork
+    and exec (unsafe with threads); a preexec hook only where setsid is missing."""
+    setsid = shutil.which("setsid")
+    if setsid:
+        return [setsid, "--wait", "--ctty", *command], {}
+    return command, {"start_new_session": True, "preexec_fn": _take_terminal}
+
+
 def on_a_terminal(args: list[str], env: dict[str, str], answer: str) -> tuple[int, str, int]:
     """Run the CLI on a pseudo-terminal, answering each password prompt; (code, screen, prompts)."""
     master, slave = os.openpty()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "girlscourt", *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=env["HOME"],
-        start_new_session=True,
-        preexec_fn=_take_terminal,
+    command, session = _in_a_new_session([sys.executable, "-m", "girlscourt", *args])
+    child = subprocess.Popen(  # type: ignore[call-overload]
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=env["HOME"], **session
     )
     os.close(slave)
     screen, prompts = b"", 0
