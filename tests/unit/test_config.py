@@ -235,3 +235,24 @@ def _check_only_configuration_error(tmp_path: Path, data: bytes) -> None:
     assert 0 <= loaded["youth_min_age"] < loaded["youth_max_age"] <= 25
     for leftover in tmp_path.iterdir():
         leftover.unlink()
+
+
+URL_PARTS = st.text(max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    scheme=st.sampled_from(["postgresql://", "postgres://", "sqlite:///", "mysql://", ""]),
+    user=URL_PARTS,
+    host=st.sampled_from(["", "@", "@db.example.org", "@localhost:5432/", "@[::1]/", ":x@h/"]),
+    rest=URL_PARTS,
+    query=st.sampled_from(["", "?sslmode=", "?host=", "&sslmode=disable", "?host=a&host=b"]),
+    tail=URL_PARTS,
+)
+def test_fuzzed_database_urls_give_configuration_error_or_pass(
+    scheme: str, user: str, host: str, rest: str, query: str, tail: str
+) -> None:
+    try:
+        defaults().with_overrides(database_url=scheme + user + host + rest + query + tail)
+    except ConfigurationError as error:
+        assert "\n" not in error.message
