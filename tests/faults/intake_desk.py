@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
 
+from girlscourt.db.base import Base
 from girlscourt.db.models import (
     AppliedOperation,
     AuditEvent,
@@ -172,6 +173,48 @@ _ORPHANS = text(
       WHERE NOT EXISTS (SELECT 1 FROM youth y WHERE y.id = a.youth_id)
     """
 )
+
+
+_PARTIAL_YOUTHS = text(
+    """
+    SELECT y.id FROM youth y
+    WHERE NOT EXISTS (SELECT 1 FROM youth_name_key k WHERE k.youth_id = y.id)
+       OR (SELECT count(*) FROM youth_alias a WHERE a.youth_id = y.id) <> 1
+       OR (SELECT count(*) FROM applied_operation o
+           WHERE o.kind = 'youth' AND o.record_id = y.id) <> 1
+       OR (SELECT count(*) FROM audit_event a
+           WHERE a.action = 'youth.create' AND a.record_kind = 'youth'
+             AND a.record_id = y.id) <> 1
+    ORDER BY y.id
+    """
+)
+
+
+def partial_youths(core: Core) -> list[int]:
+    """Youths registered here (one alias each) missing their search keys, alias, operation id
+    or audit event."""
+    with core.read() as session:
+        return [int(row[0]) for row in session.execute(_PARTIAL_YOUTHS)]
+
+
+def foreign_key_violations(core: Core) -> dict[str, int]:
+    """Rows whose foreign key names a row that does not exist, for every foreign key of the
+    schema (the constraints should make this empty; this checks that they held)."""
+    found: dict[str, int] = {}
+    with core.read() as session:
+        for table in Base.metadata.sorted_tables:
+            for fk in table.foreign_keys:
+                child = fk.parent
+                parent = fk.column.table.alias("parent").c[fk.column.name]  # self-references too
+                missing = (
+                    select(func.count())
+                    .select_from(table)
+                    .where(child.is_not(None), ~select(parent).where(parent == child).exists())
+                )
+                n = int(session.execute(missing).scalar_one())
+                if n:
+                    found[f"{table.name}.{child.name}"] = n
+    return found
 
 
 def partial_intakes(core: Core) -> list[int]:
