@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from girlscourt import APP_NAME
+from girlscourt.db.pg_network import NETWORK_SETTINGS
 from girlscourt.errors import ConfigurationError
 
 ENV_DATA_DIR = "GIRLSCOURT_DATA_DIR"
@@ -91,6 +92,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
         str,
         "County Probation Department – Juvenile Justice Center, Intake Unit",
         "Agency named at the top of every printed referral form",
+    ),
+    *(  # PostgreSQL dead-network limits, declared beside the code that applies them
+        SettingSpec(key, int, default, label, minimum=low, maximum=high)
+        for key, default, low, high, label in NETWORK_SETTINGS
     ),
 )
 _SPECS = {s.key: s for s in SETTINGS}

@@ -65,6 +65,14 @@ class ConflictError(GirlsCourtError):
         self.current_version = current_version
 
 
+class ConcurrentSave(GirlsCourtError):
+    """Another desk was saving at the same moment (a deadlock, a serialization failure, a busy
+    SQLite file): nothing was saved, nothing was overwritten, and trying again will work. Never
+    an outage: the database is there."""
+
+    exit_code = 5
+
+
 class DatabaseUnavailable(GirlsCourtError):
     """The database or its configuration cannot be reached; the caller may retry."""
 

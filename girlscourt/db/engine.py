@@ -19,7 +19,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 from girlscourt import credentials
-from girlscourt.db import integrity
+from girlscourt.db import integrity, pg_network
+from girlscourt.db.pg_network import NetworkLimits
 from girlscourt.errors import ConfigurationError
 
 NETWORK_FILESYSTEMS = frozenset(
@@ -169,8 +170,13 @@ def resolve_password(
     return DatabaseTarget(url.set(password=password), target.dialect)
 
 
-def make_engine(target: DatabaseTarget, *, echo: bool = False) -> Engine:
-    """An engine with the pragmas, timeouts and TLS policy this app needs."""
+def make_engine(
+    target: DatabaseTarget, *, echo: bool = False, network: NetworkLimits | None = None
+) -> Engine:
+    """An engine with the pragmas, timeouts and TLS policy this app needs.
+
+    ``network`` holds PostgreSQL's dead-network limits (the settings' defaults when None).
+    """
     url = target.url
     if target.dialect == "sqlite":
         path = check_sqlite_path(target)
@@ -183,11 +189,16 @@ def make_engine(target: DatabaseTarget, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    connect_args: dict[str, Any] = {"connect_timeout": 5, "application_name": "girlscourt"}
+    limits = network or NetworkLimits()
+    connect_args = pg_network.connect_args(url, limits) | {"application_name": "girlscourt"}
     host = (url.host or "").lower()
     if host not in LOOPBACK_HOSTS and "sslmode" not in url.query and not host.startswith("/"):
         connect_args["sslmode"] = "verify-full"
-    return create_engine(url, echo=echo, connect_args=connect_args, pool_pre_ping=True, pool_size=4)
+    engine = create_engine(
+        url, echo=echo, connect_args=connect_args, pool_pre_ping=True, pool_size=4
+    )
+    pg_network.guard(engine, limits)  # a dark connection fails within the limits, never hangs
+    return engine
 
 
 def workstation_name() -> str:

@@ -6,17 +6,25 @@ their turn (busy_timeout) instead of failing half-way. ORM objects never leave a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from girlscourt.db import integrity
+from girlscourt.db import db_errors, integrity
 from girlscourt.db.engine import DatabaseTarget, PasswordPrompt, make_engine, resolve_password
 from girlscourt.db.engine import parse_database_url as parse_database_url
-from girlscourt.errors import ConflictError, DatabaseUnavailable
+from girlscourt.db.pg_network import NetworkLimits
+from girlscourt.errors import ConcurrentSave, ConflictError, DatabaseUnavailable
+
+T = TypeVar("T")
+CONCURRENT_ATTEMPTS = 4  # one try and up to three retries of the whole unit of work
+CONCURRENT_BACKOFF_SECONDS = 0.05  # doubled each time, with jitter so colliding desks part
 
 
 class Database:
@@ -29,11 +37,19 @@ class Database:
 
     @classmethod
     def open(
-        cls, url: str, *, prompt: PasswordPrompt | None = None, source: str = "--database"
+        cls,
+        url: str,
+        *,
+        prompt: PasswordPrompt | None = None,
+        source: str = "--database",
+        network: NetworkLimits | None = None,
     ) -> Database:
-        """Check the URL, find the password in the keyring (or ask), and build the engine."""
+        """Check the URL, find the password in the keyring (or ask), and build the engine.
+
+        ``network``: PostgreSQL's dead-network limits (``NetworkLimits.from_settings``).
+        """
         target = resolve_password(parse_database_url(url, source=source), prompt)
-        return cls(target, make_engine(target))
+        return cls(target, make_engine(target, network=network))
 
     @property
     def dialect(self) -> str:
@@ -60,18 +76,43 @@ class Database:
                     "Someone else saved this record while you were editing it; nothing was "
                     "overwritten. Reload it to see their changes."
                 ) from error
-            except (exc.OperationalError, exc.InterfaceError) as error:
+            except exc.DBAPIError as error:
                 session.rollback()
-                raise unavailable(self.target, error) from error
-            except exc.DatabaseError as error:
-                session.rollback()
+                if db_errors.is_contention(error):
+                    raise db_errors.concurrent_save() from error
+                if isinstance(error, (exc.OperationalError, exc.InterfaceError)):
+                    raise unavailable(self.target, error) from error
                 damage = integrity.damaged_in_use(self.target.url.database, error)
                 if damage is not None and self.dialect == "sqlite":
                     raise damage from error
-                raise
+                raise db_errors.refused(self.target.display, error) from error
+            except OverflowError as error:  # SQLite's driver and an integer beyond 64 bits
+                session.rollback()
+                raise db_errors.too_large(error) from error
             except BaseException:
                 session.rollback()
                 raise
+
+
+def retrying(
+    unit: Callable[[], T],
+    *,
+    attempts: int = CONCURRENT_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``unit`` (a whole unit of work: its own transactions, nothing done outside them)
+    again when another desk's save collided with it; after ``attempts`` the ConcurrentSave
+    reaches the caller. Only for units that may simply run again (a sign-in, an audit event).
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return unit()
+        except ConcurrentSave:
+            if attempt >= attempts:
+                raise
+            pause = CONCURRENT_BACKOFF_SECONDS * 2 ** (attempt - 1)
+            sleep(pause * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def unavailable(target: DatabaseTarget, error: Exception) -> DatabaseUnavailable:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from girlscourt.db.models import User
+from girlscourt.db.session import retrying
 from girlscourt.domain import passwords
 from girlscourt.domain.names import clean_text
 from girlscourt.domain.permissions import Action, Role
@@ -41,6 +42,16 @@ _BURN_HASH = HASHER.hash("timing equaliser for unknown user names")
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud without mistakes
 
 UserRef = int | str  # a user's id, or their user name (any case)
+
+# Account rows are locked FOR NO KEY UPDATE (PostgreSQL; SQLite ignores row locks), never FOR
+# UPDATE: every audit event of a signed-in user takes a key-share lock on that user's row (its
+# foreign key) while holding the audit chain head, and FOR UPDATE conflicts with key-share. A
+# sign-in holding its user FOR UPDATE and waiting for the chain head, against another desk's
+# save of the same user holding the head and waiting for the key-share, was a deadlock (7 of 8
+# simultaneous `audit verify` runs of one account failed). FOR NO KEY UPDATE still serialises
+# the sign-ins of one account (the lockout counter) and lets the audit inserts through.
+# (SQLAlchemy spells it ``with_for_update(key_share=True)``.)
+NO_KEY_UPDATE: dict[str, bool] = {"key_share": True}
 
 
 class PasswordRefused(ValidationError):
@@ -242,40 +253,46 @@ def _attempt(
 
     A failure is committed (counter and audit event) before it is raised, so it counts even
     though nothing else happened. One audit event per attempt (plus one if the attempt found the
-    account past its 90 days and disabled it).
+    account past its 90 days and disabled it). When another desk's save collides with it (a
+    deadlock, a busy SQLite file) nothing was committed, and the whole attempt runs again.
     """
     now = core.now()
-    failure: str | None = None
-    actor: Actor | None = None
-    with core.write() as session:
-        query = select(User).with_for_update()
-        query = (
-            query.where(User.id == user_id)
-            if key is None
-            else query.where(User.username_key == key)
-        )
-        user = session.execute(query).scalar_one_or_none()
-        if user is None:
-            _verify(_BURN_HASH, password)  # same time as a real check: names are not guessable
-            core.audit(session, None, action, outcome="failed", detail="unknown user")
-            failure = "Wrong user name or password."
-        else:
-            if user.disabled_at is None and _inactive(user, now):
-                user.disabled_at = now
-                core.audit(
-                    session,
-                    None,
-                    "user.disable",
-                    record_kind="user",
-                    record_id=user.id,
-                    detail="inactive 90 days",
-                )
-            failure = _check(core, session, user, password, action, now)
-            if failure is None:
-                if on_success is not None:
-                    on_success(session, user)
-                actor = _actor(user)
-                core.audit(session, actor, action, record_kind="user", record_id=user.id)
+
+    def one_try() -> tuple[str | None, Actor | None]:
+        failure: str | None = None
+        actor: Actor | None = None
+        with core.write() as session:
+            query = select(User).with_for_update(key_share=True)
+            query = (
+                query.where(User.id == user_id)
+                if key is None
+                else query.where(User.username_key == key)
+            )
+            user = session.execute(query).scalar_one_or_none()
+            if user is None:
+                _verify(_BURN_HASH, password)  # same time as a real check: names not guessable
+                core.audit(session, None, action, outcome="failed", detail="unknown user")
+                failure = "Wrong user name or password."
+            else:
+                if user.disabled_at is None and _inactive(user, now):
+                    user.disabled_at = now
+                    core.audit(
+                        session,
+                        None,
+                        "user.disable",
+                        record_kind="user",
+                        record_id=user.id,
+                        detail="inactive 90 days",
+                    )
+                failure = _check(core, session, user, password, action, now)
+                if failure is None:
+                    if on_success is not None:
+                        on_success(session, user)
+                    actor = _actor(user)
+                    core.audit(session, actor, action, record_kind="user", record_id=user.id)
+        return failure, actor
+
+    failure, actor = retrying(one_try)
     if failure is not None:
         raise LoginFailed(failure)
     assert actor is not None
@@ -386,10 +403,12 @@ def _target(session: Session, user: UserRef) -> User:
     if isinstance(user, bool) or not isinstance(user, int | str):
         raise ValidationError("user", "give a user id or a user name")
     if isinstance(user, int):
-        found = session.get(User, user, with_for_update=True)
+        found = session.get(User, user, with_for_update=NO_KEY_UPDATE)
     else:
         found = session.execute(
-            select(User).where(User.username_key == user.strip().casefold()).with_for_update()
+            select(User)
+            .where(User.username_key == user.strip().casefold())
+            .with_for_update(key_share=True)
         ).scalar_one_or_none()
     if found is None:
         raise ValidationError("user", f"{user!r}: no such user")
@@ -483,7 +502,10 @@ def disable_inactive_accounts(core: Core, admin: Actor) -> tuple[UserSummary, ..
     with core.write() as session:
         users = (
             session.execute(
-                select(User).where(User.disabled_at.is_(None)).order_by(User.id).with_for_update()
+                select(User)
+                .where(User.disabled_at.is_(None))
+                .order_by(User.id)
+                .with_for_update(key_share=True)
             )
             .scalars()
             .all()

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 
 from girlscourt.db.models import Youth, YouthAlias, YouthNameKey
 from girlscourt.domain.names import phonetic_key, tokens
@@ -34,6 +34,7 @@ class SeedReport:
     referrals: int = 0
     restrictions: int = 0
     hearings: int = 0
+    ids: tuple[int, ...] = ()  # the new youths' ids, in the order they were made
 
 
 def _names() -> dict[str, Any]:
@@ -100,44 +101,52 @@ def _key_rows(youth_id: int, row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def seed_youths(core: Core, actor: Actor, count: int, seed: int) -> SeedReport:
-    """Add ``count`` synthetic youths in batches, each batch one transaction."""
+    """Add ``count`` synthetic youths in batches, each batch one transaction.
+
+    The database hands out the ids (``INSERT ... RETURNING``): writing ids of our own would
+    leave PostgreSQL's sequence behind, and every later ``youth add`` would collide with a
+    seeded row.
+    """
     core.require(actor, Action.DEMO_SEED)
     rows = synthetic_youths(count, seed, core.today())
     now = core.now()
     alias_total = 0
-    first_new = 0
+    made: list[int] = []
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         with core.write() as session:
-            first_id = (
-                int(session.execute(select(func.coalesce(func.max(Youth.id), 0))).scalar_one()) + 1
-            )
-            first_new = first_new or first_id
-            youth_rows, alias_rows, key_rows = [], [], []
-            for offset, row in enumerate(batch):
-                youth_id = first_id + offset
-                youth_rows.append(
-                    {k: v for k, v in row.items() if not k.startswith("_")}
-                    | {
-                        "id": youth_id,
-                        "version": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                        "dependency_status": "none",
-                    }
-                )
+            youth_rows = [
+                {k: v for k, v in row.items() if not k.startswith("_")}
+                | {
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "dependency_status": "none",
+                }
+                for row in batch
+            ]
+            ids = [
+                int(youth_id)
+                for youth_id in session.execute(
+                    insert(Youth).returning(Youth.id, sort_by_parameter_order=True), youth_rows
+                ).scalars()
+            ]
+            alias_rows: list[dict[str, Any]] = []
+            key_rows: list[dict[str, Any]] = []
+            for youth_id, row in zip(ids, batch, strict=True):
                 alias_rows += [
                     {"youth_id": youth_id, "alias": a, "kind": "alias"} for a in row["_aliases"]
                 ]
                 key_rows += _key_rows(youth_id, row)
-            session.execute(insert(Youth), youth_rows)
             if alias_rows:
                 session.execute(insert(YouthAlias), alias_rows)
-            session.execute(insert(YouthNameKey), key_rows)
+            if key_rows:
+                session.execute(insert(YouthNameKey), key_rows)
             alias_total += len(alias_rows)
+            made += ids
             if start + BATCH >= len(rows):
                 core.audit(session, actor, "demo.seed", detail=f"youths={count} seed={seed}")
-    return SeedReport(len(rows), alias_total, first_new)
+    return SeedReport(len(rows), alias_total, made[0] if made else 0, ids=tuple(made))
 
 
 def seed_demo(core: Core, actor: Actor, youths: int, seed: int) -> SeedReport:
@@ -151,7 +160,7 @@ def seed_demo(core: Core, actor: Actor, youths: int, seed: int) -> SeedReport:
 
     report = seed_youths(core, actor, youths, seed)
     rng = random.Random(seed)
-    new_ids = list(range(report.first_id, report.first_id + report.youths)) if report.youths else []
+    new_ids = list(report.ids)
     intakes = seed_intakes(core, actor, rng, new_ids[:2000])
     referrals = seed_referrals(core, actor, rng)
     restrictions = seed_restrictions(core, actor, rng)

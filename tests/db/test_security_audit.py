@@ -17,7 +17,7 @@ from girlscourt.db.models import AuditEvent
 from girlscourt.db.session import Database
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.errors import LoginFailed, NotFound, PermissionDenied, ValidationError
+from girlscourt.errors import LoginFailed, NotFound, PermissionDenied, RuleRefused, ValidationError
 from girlscourt.services import (
     accounts,
     audit_trail,
@@ -151,8 +151,9 @@ def test_each_kind_writes_exactly_one_complete_event(
 
 
 def _refused(core: Core, statement: object) -> None:
-    with pytest.raises(DBAPIError, match="append-only"), core.write() as session:
+    with pytest.raises(RuleRefused, match="append-only") as refused, core.write() as session:
         session.execute(statement)  # type: ignore[call-overload]
+    assert isinstance(refused.value.__cause__, DBAPIError)  # the database itself refused
 
 
 def test_the_app_cannot_change_or_delete_an_event(core: Core, admin: Actor) -> None:
