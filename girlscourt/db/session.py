@@ -80,11 +80,11 @@ class Database:
                 session.rollback()
                 if db_errors.is_contention(error):
                     raise db_errors.concurrent_save() from error
-                if isinstance(error, (exc.OperationalError, exc.InterfaceError)):
-                    raise unavailable(self.target, error) from error
                 damage = integrity.damaged_in_use(self.target.url.database, error)
                 if damage is not None and self.dialect == "sqlite":
-                    raise damage from error
+                    raise damage from error  # before "unavailable": a bad UTF-8 text quotes itself
+                if isinstance(error, (exc.OperationalError, exc.InterfaceError)):
+                    raise unavailable(self.target, error) from error
                 raise db_errors.refused(self.target.display, error) from error
             except OverflowError as error:  # SQLite's driver and an integer beyond 64 bits
                 session.rollback()

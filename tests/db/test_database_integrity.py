@@ -125,3 +125,22 @@ def test_corruption_found_while_in_use_is_reported_as_damage(
             session.connection().exec_driver_sql("SELECT count(*) FROM youth").scalar_one()
     finally:
         db.dispose()
+
+
+def test_a_stored_text_that_is_not_utf8_is_damage_and_is_never_quoted(
+    migrated_sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = _copy(migrated_sqlite_template, tmp_path / "desk.sqlite3")
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE probe (note TEXT)")
+    raw.execute("INSERT INTO probe VALUES (CAST(X'5a7a7178ff53656e74696e656c' AS TEXT))")
+    raw.commit()
+    raw.close()
+    db = Database.open(f"sqlite:///{path}")  # SQLite's checks do not look inside texts
+    try:
+        with pytest.raises(DatabaseDamaged) as refused, db.session() as session:
+            session.connection().exec_driver_sql("SELECT note FROM probe").all()
+    finally:
+        db.dispose()
+    assert refused.value.reason == "a stored text is not valid UTF-8"
+    assert "Zzqx" not in refused.value.message and "Sentinel" not in refused.value.message
