@@ -55,6 +55,10 @@ def _open_and_check(
         raise
 
 
+def _settings_warning(core: Core) -> str:
+    return "Settings: " + " ".join(core.settings.warnings)
+
+
 class _PasswordPrompt(QObject):
     """Asks for a PostgreSQL password on the GUI thread while the worker thread waits for it."""
 
@@ -140,14 +144,14 @@ class AppController(QObject):
         dialog.accepted.connect(self._admin_created)
         dialog.rejected.connect(lambda: self._quit(EXIT_OK))
         self.first_admin = dialog
+        if core.settings.warnings:  # e.g. the shared server's URL was in a file set aside
+            dialog.message.show_message(_settings_warning(core), MessageKind.WARNING)
         dialog.show()
 
     def _warn_about_settings(self, core: Core) -> None:
         """A settings file that was set aside (the defaults are in use) is said at sign-in."""
         if core.settings.warnings and self.login is not None:
-            self.login.show_status(
-                "Settings: " + " ".join(core.settings.warnings), MessageKind.WARNING
-            )
+            self.login.show_status(_settings_warning(core), MessageKind.WARNING)
 
     def _admin_created(self) -> None:
         assert self.login is not None and self.first_admin is not None and self.core is not None

@@ -325,3 +325,32 @@ def test_the_desktop_app_shows_the_warning_at_sign_in(
         if controller.core is not None:
             controller.core.db.dispose()
     fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
+
+
+def test_a_first_run_on_defaults_says_why_before_an_administrator_is_made(
+    qtbot: QtBot, private_data_dir: Path, fault_table: FaultTable
+) -> None:
+    """The shared server's URL was in the broken file: the new local database must not look
+    like the county's, so the first-administrator dialog says the settings were set aside."""
+    from tests.ui.conftest import drain_workers
+    from ui.app import AppController
+
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'database_url = "postgresql://girlscourt@db.example.org/gc"\nidle = 1\n')
+    controller = AppController(None)
+    controller.start()
+    try:
+        qtbot.waitUntil(lambda: controller.first_admin is not None, timeout=10_000)
+        dialog = controller.first_admin
+        assert dialog is not None
+        assert "idle: not a known setting" in dialog.message.text()
+        assert "the safe defaults are in use" in dialog.message.text()
+    finally:
+        for window in (controller.login, controller.first_admin):
+            if window is not None:
+                window.close()
+        drain_workers()
+        if controller.core is not None:
+            controller.core.db.dispose()
+    fault_table.record(FAULT, rounds=1, survived=1, lost=0, partial=0, backend="sqlite")
