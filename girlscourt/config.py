@@ -99,6 +99,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
 )
 _SPECS = {s.key: s for s in SETTINGS}
+_UNBOUNDED = [s.key for s in SETTINGS if s.type is int and None in (s.minimum, s.maximum)]
+if _UNBOUNDED:  # a declaration mistake: fail on import, never when a county's file is read
+    raise TypeError(f"settings declared without bounds: {', '.join(_UNBOUNDED)}")
 
 
 def data_dir() -> Path:
@@ -174,13 +177,10 @@ def _check(key: str, value: Any, source: str) -> None:
         raise ConfigurationError(f"{source}: {_shown(key)}: not a known setting")
     if not isinstance(value, spec.type) or (spec.type is int and isinstance(value, bool)):
         raise ConfigurationError(f"{source}: {key}: must be of type {spec.type.__name__}")
-    if isinstance(value, int):
-        assert spec.minimum is not None and spec.maximum is not None, key  # declared with bounds
-        if not spec.minimum <= value <= spec.maximum:
-            shown = f", not {value}" if abs(value) < 10**9 else ""
-            raise ConfigurationError(
-                f"{source}: {key}: must be between {spec.minimum} and {spec.maximum}{shown}"
-            )
+    low, high = spec.minimum, spec.maximum
+    if isinstance(value, int) and low is not None and high is not None and not low <= value <= high:
+        shown = f", not {value}" if abs(value) < 10**9 else ""
+        raise ConfigurationError(f"{source}: {key}: must be between {low} and {high}{shown}")
     if isinstance(value, str):
         if len(value) > spec.max_length:
             raise ConfigurationError(
