@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.banner = ConfidentialBanner()
         column.addWidget(self.banner)
         self.notice = MessageBar()  # settings set aside, a stale blocklist (administrators)
-        self.notice.setObjectName("sessionNotice")
+        self.notice.setAccessibleName("Session notice")
         column.addWidget(self.notice)
         column.addLayout(body, 1)
         # The pages sit under the screen lock's panel: locking hides them without closing them.
