@@ -56,7 +56,8 @@ def _open_and_check(
 
 
 def _settings_warning(core: Core) -> str:
-    return "Settings: " + " ".join(core.settings.warnings)
+    text = " ".join(core.settings.warnings)
+    return text[:1].upper() + text[1:]
 
 
 class _PasswordPrompt(QObject):

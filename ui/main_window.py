@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         """What this session should know before work starts: a settings file that was set
         aside, and (administrators only) a password blocklist older than a quarter."""
         core = self.context.core
-        notices = [f"Settings: {w}" for w in core.settings.warnings]
+        notices = [w[:1].upper() + w[1:] for w in core.settings.warnings]
         stale = accounts.blocklist_notice(core, self.context.actor)
         if stale:
             notices.append(stale)
