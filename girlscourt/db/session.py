@@ -16,7 +16,7 @@ from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from girlscourt.db import db_errors, integrity
+from girlscourt.db import db_errors, disk_space, integrity
 from girlscourt.db.engine import DatabaseTarget, PasswordPrompt, make_engine, resolve_password
 from girlscourt.db.engine import parse_database_url as parse_database_url
 from girlscourt.db.pg_network import NetworkLimits
@@ -123,15 +123,7 @@ def unavailable(target: DatabaseTarget, error: Exception) -> DatabaseUnavailable
     )
     if "locked" in reason or "busy" in reason:
         reason = "the database is busy with another workstation's save; try again"
-    if disk_full(original, reason):
-        reason = "disk full: nothing was saved; free some space, then try again"
+    sqlite_file = target.url.database if target.dialect == "sqlite" else None
+    if disk_space.is_disk_full(original, sqlite_file):
+        reason = disk_space.DISK_FULL
     return DatabaseUnavailable(f"database: cannot use {target.display}: {reason}")
-
-
-def disk_full(error: BaseException, reason: str = "") -> bool:
-    """SQLite's SQLITE_FULL ("database or disk is full") or PostgreSQL's disk_full (53100)."""
-    code = getattr(error, "sqlite_errorname", None) or getattr(error, "sqlstate", None)
-    if code in ("SQLITE_FULL", "53100"):
-        return True
-    text = reason or str(error)
-    return "database or disk is full" in text or "No space left on device" in text
