@@ -10,6 +10,7 @@ import sys
 from girlscourt.config import Settings, default_sqlite_path, load_settings
 from girlscourt.db import integrity, migrate
 from girlscourt.db.engine import sqlite_url_for
+from girlscourt.db.pg_network import NetworkLimits
 from girlscourt.db.session import Database, unavailable
 from girlscourt.errors import DatabaseUnavailable, LoginFailed
 from girlscourt.services.accounts import authenticate
@@ -38,7 +39,12 @@ def open_core(args: argparse.Namespace, *, require_schema: bool = True) -> Core:
     settings = cli_settings()
     url = args.database or settings["database_url"] or sqlite_url_for(default_sqlite_path())
     source = "--database" if args.database else "database_url"
-    db = Database.open(url, prompt=_prompt_db_password, source=source)
+    db = Database.open(
+        url,
+        prompt=_prompt_db_password,
+        source=source,
+        network=NetworkLimits.from_settings(settings),
+    )
     core = Core(db, settings)
     if settings["workstation"]:
         core.workstation = settings["workstation"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from girlscourt.config import default_sqlite_path, load_settings
 from girlscourt.db import integrity, migrate
 from girlscourt.db.engine import PasswordPrompt, sqlite_url_for
+from girlscourt.db.pg_network import NetworkLimits
 from girlscourt.db.session import Database, unavailable
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError
 from girlscourt.services.core import Core
@@ -21,7 +22,12 @@ def open_core(database_url: str | None = None, *, prompt: PasswordPrompt | None 
     """A ready Core: the URL given, else the configured one, else the local SQLite file."""
     settings = load_settings()
     url = database_url or settings["database_url"] or sqlite_url_for(default_sqlite_path())
-    db = Database.open(url, prompt=prompt, source="--database" if database_url else "database_url")
+    db = Database.open(
+        url,
+        prompt=prompt,
+        source="--database" if database_url else "database_url",
+        network=NetworkLimits.from_settings(settings),
+    )
     core = Core(db, settings)
     if settings["workstation"]:
         core.workstation = settings["workstation"]
