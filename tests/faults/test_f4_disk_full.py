@@ -512,3 +512,52 @@ def test_full_tmpfs_holding_database_wal_and_prints(
         backend="sqlite",
     )
     assert lost == 0
+
+
+def test_full_tmpfs_during_an_upgrade_and_its_backup(
+    small_disk: Path, migrated_sqlite_template: Path, fault_table: FaultTable
+) -> None:
+    """The copy made before an upgrade is whole or absent, and the upgrade all or nothing."""
+    path = small_disk / "desk.sqlite3"
+    url = f"sqlite:///{path}"
+    head = migrate.head_revision()
+    tally = Tally()
+    outcomes: list[int] = []
+    cli = LimitedCli(url)
+    try:
+        for headroom in (1024 * k for k in (0, 64, 256, 448, 512, 576, 640, 1536)):
+            for stale in small_disk.glob("desk.sqlite3*"):
+                stale.unlink()
+            shutil.copy(migrated_sqlite_template, path)
+            engine = make_engine(parse_database_url(url))
+            migrate.downgrade(engine, "-1")  # one step behind: the upgrade backs the file up
+            old = migrate.current_revision(engine)
+            engine.dispose()
+            fill(small_disk, headroom)
+            code, err, seconds = cli.run(["db", "upgrade"], resource.RLIM_INFINITY)
+            empty(small_disk)
+            engine = make_engine(parse_database_url(url))
+            now = migrate.current_revision(engine)
+            engine.dispose()
+            backups = sorted(small_disk.glob("desk.sqlite3.*.bak"))
+            if code == 0:
+                ok = now == head and len(backups) == 1 and integrity(backups[0]) == "ok"
+            else:
+                ok = code == 3 and "disk full" in one_line(err) and now == old
+                ok = ok and all(integrity(b) == "ok" for b in backups)  # none half-written
+            ok = ok and integrity(path) == "ok"
+            tally.add(ok, partial=not ok, seconds=seconds if code else 0.0)
+            outcomes.append(code)
+            assert ok, (headroom, code, err, now, old, backups)
+    finally:
+        cli.close()
+    assert outcomes[0] == 3 and outcomes[-1] == 0, outcomes
+    fault_table.record(
+        FAULT,
+        rounds=tally.rounds,
+        survived=tally.survived,
+        lost=0,
+        partial=tally.partial,
+        seconds_to_error=tally.slowest,
+        backend="sqlite",
+    )
