@@ -3,7 +3,9 @@
 The PDF comes from a service as bytes and is shown with QtPdf straight from memory (a QBuffer;
 nothing is written to disk unless the user saves). Print and Save as PDF first record the output
 in the audit log under the document id printed on every page, on a worker thread, and only
-then print or write the file: an output the log does not know of never happens.
+then print or put the file in place: an output the log does not know of never happens. A saved
+copy is written in full beside its target first (``output_files.staged``), so a full disk is
+neither recorded as saved nor leaves half a file.
 """
 
 from __future__ import annotations
