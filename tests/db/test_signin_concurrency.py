@@ -9,6 +9,9 @@ detected". The account lock is now FOR NO KEY UPDATE, which key-share does not w
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -65,3 +68,28 @@ def test_eight_simultaneous_sign_ins_of_one_account_all_succeed(
     assert len(outcomes) == DESKS * ROUNDS
     report = audit_trail.verify(core, admin)
     assert report.ok, report.problem
+
+
+@pytest.mark.slow  # eight interpreters starting at once; the threaded test above runs always
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_eight_batch_processes_signing_in_as_one_account_all_succeed(
+    core: Core, admin: Actor
+) -> None:
+    """The batch script of issue 14: eight ``audit verify`` runs as one user, started together."""
+    accounts.create_user(core, admin, "batch", "administrator", PASSWORD, "Bo Batch")
+    url = core.db.target.url.render_as_string(hide_password=False)
+    env = {**os.environ, "GIRLSCOURT_PASSWORD": PASSWORD}
+    command = [sys.executable, "-m", "girlscourt", "--database", url, "--user", "batch"]
+    runs = [
+        subprocess.Popen(
+            [*command, "audit", "verify"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(DESKS)
+    ]
+    results = [(run.wait(timeout=180), run.communicate()[1]) for run in runs]
+    assert [code for code, _ in results] == [0] * DESKS, results
+    assert audit_trail.verify(core, admin).ok
