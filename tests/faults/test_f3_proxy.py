@@ -6,6 +6,8 @@ shipped defaults to hold RELIABILITY.md requirement 28 (a blackholed save fails 
 
 - blackhole mid-save: the statement goes out and nothing comes back; the save fails with
   DatabaseUnavailable within the limits, nothing of it is in the database;
+- blackhole between operations: the pooled connection's check gets no answer, no new
+  connection can be made: DatabaseUnavailable within the limits;
 - reset mid-transaction: the connection is torn down with an RST between two statements of an
   intake save: a typed error, no partial rows, and once the network is back the same save
   (same operation id) commits exactly once;
@@ -171,6 +173,28 @@ def test_blackhole_mid_save_fails_within_the_limits(
         assert not partial_youths(direct.core)
         again = youths.register_youth(p.desk.core, p.desk.officer, youth_input(2))
         assert again.id > 0  # the network back: the next save works on a fresh connection
+    fault_table.record(
+        FAULT, rounds=1, survived=1, lost=0, partial=0, seconds_to_error=seconds,
+        backend="postgresql",
+    )  # fmt: skip
+
+
+def test_blackhole_between_operations_fails_at_the_connection_check(
+    proxied: ProxiedDesk, direct: Desk, fault_table: FaultTable
+) -> None:
+    """The pool's idle connection goes dark before the next save: the pre-ping gets no answer
+    within the connect timeout, a new connection cannot be made, and the user hears so."""
+    p = proxied
+    youths.register_youth(p.desk.core, p.desk.officer, youth_input(5))  # a warm pool
+    before = census(direct.core)
+    p.proxy.set_mode("blackhole")
+    started = time.monotonic()
+    with pytest.raises(DatabaseUnavailable):
+        youths.register_youth(p.desk.core, p.desk.officer, youth_input(6))
+    seconds = time.monotonic() - started
+    assert seconds <= p.limits.ping_deadline + 3 * p.limits.connect_timeout + 2.0, seconds
+    p.proxy.set_mode("pass")
+    assert census(direct.core) == before
     fault_table.record(
         FAULT, rounds=1, survived=1, lost=0, partial=0, seconds_to_error=seconds,
         backend="postgresql",
