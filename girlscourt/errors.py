@@ -84,6 +84,12 @@ class ConnectionLost(DatabaseUnavailable):
     save did not get through; nothing was half-written, and the same save may be retried."""
 
 
+class DiskFull(DatabaseUnavailable):
+    """No room left (a full disk, a quota or a file-size limit) for the database or a document
+    being written; nothing was saved or half-written, and the same action may be retried once
+    space is freed."""
+
+
 class ConfigurationError(GirlsCourtError):
     """A configuration value or data file is wrong; the message names the file and key."""
 

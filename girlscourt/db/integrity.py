@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from girlscourt.db import disk_space
-from girlscourt.errors import DatabaseDamaged, DatabaseUnavailable
+from girlscourt.errors import DatabaseDamaged, DatabaseUnavailable, DiskFull
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -181,7 +181,7 @@ def _classify(path: Path, error: sqlite3.Error) -> DatabaseUnavailable:
     if is_corruption(error):
         return damaged(path, safe_reason(error))
     if disk_space.is_disk_full(error, str(path)):  # no room for the check's -wal/-shm files
-        return DatabaseUnavailable(f"database: cannot open {path}: {disk_space.DISK_FULL}")
+        return DiskFull(f"database: cannot open {path}: {disk_space.DISK_FULL}")
     return DatabaseUnavailable(f"database: cannot check {path}: {_short(str(error))}")
 
 

@@ -20,7 +20,7 @@ from girlscourt.db import db_errors, disk_space, integrity
 from girlscourt.db.engine import DatabaseTarget, PasswordPrompt, make_engine, resolve_password
 from girlscourt.db.engine import parse_database_url as parse_database_url
 from girlscourt.db.pg_network import NetworkLimits
-from girlscourt.errors import ConcurrentSave, ConflictError, DatabaseUnavailable
+from girlscourt.errors import ConcurrentSave, ConflictError, DatabaseUnavailable, DiskFull
 
 T = TypeVar("T")
 CONCURRENT_ATTEMPTS = 4  # one try and up to three retries of the whole unit of work
@@ -125,5 +125,5 @@ def unavailable(target: DatabaseTarget, error: Exception) -> DatabaseUnavailable
         reason = "the database is busy with another workstation's save; try again"
     sqlite_file = target.url.database if target.dialect == "sqlite" else None
     if disk_space.is_disk_full(original, sqlite_file):
-        reason = disk_space.DISK_FULL
+        return DiskFull(f"database: cannot use {target.display}: {disk_space.DISK_FULL}")
     return DatabaseUnavailable(f"database: cannot use {target.display}: {reason}")

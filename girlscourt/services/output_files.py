@@ -9,7 +9,7 @@ printed, and one audited has been written in full.
 
 Only a new path or an existing regular file may be a target: a device node (``/dev/null``), a
 FIFO, a folder or a symbolic link to one is refused up front (``ValidationError`` naming the
-option), never replaced by a PDF. A full disk (or a file-size limit) is ``DatabaseUnavailable``
+option), never replaced by a PDF. A full disk (or a file-size limit) is ``DiskFull``
 ("disk full", exit 3): the machine, not the input, is at fault and the same command can be retried.
 """
 
@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from girlscourt.errors import DatabaseUnavailable, GirlsCourtError, ValidationError
+from girlscourt.errors import DiskFull, GirlsCourtError, ValidationError
 
 OUT = "--out"  # the option every printing command names its target with
 _NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -38,7 +38,7 @@ def disk_full(error: OSError) -> bool:
 def write_error(path: Path | str, error: OSError, field: str = OUT) -> GirlsCourtError:
     """The error for a failed write of ``path``: disk full (exit 3), else invalid (exit 1)."""
     if disk_full(error):
-        return DatabaseUnavailable(
+        return DiskFull(
             f"disk full: {path} was not written ({error.strerror or 'no space left'}); "
             "free some space and try again"
         )

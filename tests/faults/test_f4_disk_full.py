@@ -37,7 +37,7 @@ from girlscourt.db.engine import make_engine, parse_database_url
 from girlscourt.db.models import AuditEvent, Youth
 from girlscourt.db.session import Database
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.errors import DatabaseUnavailable
+from girlscourt.errors import DatabaseUnavailable, DiskFull
 from girlscourt.services import accounts, agencies, output_files, referrals, youths
 from girlscourt.services.agencies import AgencyInput
 from girlscourt.services.core import Core
@@ -243,6 +243,7 @@ def test_max_page_count_full_database(sqlite_file: Path, fault_table: FaultTable
         lost += len(set(saved) - present)
         ok = (
             "disk full" in error.message
+            and isinstance(error, DiskFull)
             and error.exit_code == 3
             and set(saved) <= present
             and len(present) == len(set(saved)) + before

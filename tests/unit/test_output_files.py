@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from girlscourt.db import disk_space
-from girlscourt.errors import DatabaseUnavailable, ValidationError
+from girlscourt.errors import DatabaseUnavailable, DiskFull, ValidationError
 from girlscourt.services import output_files
 
 OLD = b"yesterday's copy\n"
@@ -40,9 +40,9 @@ def test_no_space_leaves_the_old_copy_and_says_disk_full(
         raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(DatabaseUnavailable) as raised:
+    with pytest.raises(DiskFull) as raised:
         output_files.write_atomically(target, b"%PDF-1.4 new and longer than before")
-    assert raised.value.exit_code == 3
+    assert isinstance(raised.value, DatabaseUnavailable) and raised.value.exit_code == 3
     assert raised.value.message.startswith(f"disk full: {target} was not written")
     assert target.read_bytes() == OLD and leftovers(tmp_path) == []
 

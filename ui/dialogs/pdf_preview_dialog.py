@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from girlscourt.errors import DatabaseUnavailable, GirlsCourtError
+from girlscourt.errors import DatabaseUnavailable, DiskFull, GirlsCourtError
 from girlscourt.services import output_files
 from ui import workers
 from ui.style import MUTED
@@ -269,7 +269,7 @@ class PdfPreviewDialog(QDialog):
         self._set_busy(False)
         if isinstance(error, OSError):
             text = f"Not saved: the file could not be written ({error.strerror or error})."
-        elif isinstance(error, DatabaseUnavailable):
+        elif isinstance(error, DatabaseUnavailable) and not isinstance(error, DiskFull):
             text = (
                 "Nothing was printed or saved: the audit log cannot be reached "
                 f"({error}). Try again when the database is back."
