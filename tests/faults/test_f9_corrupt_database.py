@@ -3,7 +3,8 @@
 A real migrated database with records is damaged on purpose: seeded bit flips in many copies,
 a zeroed 100-byte header, truncation at seeded offsets, a PNG in its place, an empty file. Every
 copy SQLite itself finds damaged must be refused by each CLI command (exit 3, one line naming
-the file and "restore from a backup", not a byte changed) and by the core's open call; copies
+the file and "restore from a backup", not a byte changed), by the core's open call and by the
+desktop app's start (which would otherwise create or upgrade a schema in it); copies
 whose flips SQLite cannot see must still never give a traceback.
 """
 
@@ -16,6 +17,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ from girlscourt.errors import DatabaseDamaged
 from girlscourt.services import accounts, intake, youths
 from girlscourt.services.core import Core
 from girlscourt.services.intake import IntakeRequest
+from girlscourt.services.startup import open_core
 from tests.faults.fault_table import FaultTable
 
 PASSWORD = "correct horse battery staple"
@@ -154,6 +157,51 @@ def refusal_problem(path: Path, code: int | None, out: str, err: str) -> str | N
     return None
 
 
+def cli_problems(
+    path: Path,
+    case: Case,
+    is_damaged: bool,
+    youth_file: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[list[str], float]:
+    """What each CLI command did wrong on this copy, and the slowest refusal's seconds."""
+    problems: list[str] = []
+    slowest = 0.0
+    for label, argv in commands(f"sqlite:///{path}", youth_file).items():
+        clock = time.monotonic()
+        code, out, err = run_in_process(argv, capsys)
+        if code is None:
+            problems.append(f"{label}: raised {err[:300]}")
+            continue
+        if not is_damaged:
+            continue  # damage SQLite cannot see: any clean answer will do
+        slowest = max(slowest, time.monotonic() - clock)
+        problem = refusal_problem(path, code, out, err)
+        if problem:
+            problems.append(f"{label}: {problem}")
+        elif path.read_bytes() != case.data:
+            problems.append(f"{label}: the damaged file was written to")
+        elif Path(f"{path}-wal").exists():
+            problems.append(f"{label}: a -wal file was left beside the damaged file")
+    return problems, slowest
+
+
+def opener_problems(path: Path, case: Case) -> list[str]:
+    """The core's open call and the desktop start must both refuse, writing nothing."""
+    problems = []
+    url = f"sqlite:///{path}"
+    for opener, label in ((Database.open, "core open"), (open_core, "desktop start")):
+        try:
+            opened = opener(url)
+        except DatabaseDamaged:
+            continue
+        problems.append(f"{label}: a damaged file was opened")
+        (opened.db if isinstance(opened, Core) else opened).dispose()
+    if path.read_bytes() != case.data:
+        problems.append("opening wrote to the damaged file")
+    return problems
+
+
 def test_corrupt_and_foreign_files_are_refused_untouched(
     real_database: bytes,
     tmp_path: Path,
@@ -165,37 +213,20 @@ def test_corrupt_and_foreign_files_are_refused_untouched(
     youth_file = tmp_path / "youth.json"
     youth_file.write_text(json.dumps(YOUTH_JSON), encoding="utf-8")
     path = tmp_path / "girlscourt.sqlite3"
-    url = f"sqlite:///{path}"
     failures: list[str] = []
-    survived = damaged_seen = undetectable = 0
+    survived = damaged_seen = 0
+    slowest = 0.0  # from a command's start to its one-line refusal
     cases = damaged_copies(real_database)
     for case in cases:
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
         is_damaged = sqlite_finds_damage(case.data, tmp_path / "scratch.sqlite3")
         path.write_bytes(case.data)
-        problems: list[str] = []
-        for label, argv in commands(url, youth_file).items():
-            code, out, err = run_in_process(argv, capsys)
-            if code is None:
-                problems.append(f"{label}: raised {err[:300]}")
-            elif is_damaged:
-                problem = refusal_problem(path, code, out, err)
-                if problem:
-                    problems.append(f"{label}: {problem}")
-                elif path.read_bytes() != case.data:
-                    problems.append(f"{label}: the damaged file was written to")
-                elif Path(f"{path}-wal").exists():
-                    problems.append(f"{label}: a -wal file was left beside the damaged file")
+        problems, seconds = cli_problems(path, case, is_damaged, youth_file, capsys)
+        slowest = max(slowest, seconds)
         if is_damaged:
             damaged_seen += 1
-            try:
-                Database.open(url).dispose()
-                problems.append("core open: a damaged file was opened")
-            except DatabaseDamaged:
-                pass
-        else:
-            undetectable += 1
+            problems += opener_problems(path, case)
         if problems:
             failures.append(f"{case.name}: " + "; ".join(problems))
         else:
@@ -204,9 +235,12 @@ def test_corrupt_and_foreign_files_are_refused_untouched(
         "F9 corrupt or foreign database file",
         rounds=len(cases),
         survived=survived,
+        seconds_to_error=slowest,
         backend="sqlite",
     )
-    print(f"F9: {len(cases)} copies, {damaged_seen} damaged per SQLite, {undetectable} not")
+    print(
+        f"F9: {len(cases)} copies, {damaged_seen} damaged per SQLite, {len(cases) - damaged_seen} not"
+    )
     assert not failures, "\n".join(failures)
     assert damaged_seen >= len(cases) - FLIPPED_COPIES  # every non-flip case is real damage
     assert damaged_seen > FLIPPED_COPIES // 4  # the flips did damage a fair share of copies
