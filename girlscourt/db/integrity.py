@@ -5,8 +5,8 @@ damage and hide what was lost. Each open checks the header, then runs SQLite's o
 read-only connection: the full ``integrity_check`` on a file up to ``FULL_CHECK_MAX_BYTES`` (it
 also finds indexes that disagree with their tables, which ``quick_check`` misses; about 25 ms
 per MiB, 0.2 s at the limit), else ``quick_check`` (0.17 s on a 50 MB file; the full check would
-take 1.9 s), and gives up after ``CHECK_BUDGET_SECONDS`` on a huge one. Only a file that does not exist may become
-a new database: an empty or cut-short file is damage, not a fresh start.
+take 1.9 s), and gives up after ``CHECK_BUDGET_SECONDS`` on a huge one. Only a file that does
+not exist may become a new database: an empty or cut-short file is damage, not a fresh start.
 """
 
 from __future__ import annotations
