@@ -114,6 +114,8 @@ def delivered(
     with output_files.staged(out) as pending:
         result = Output(pending)
         yield result
+        if result.document is None:  # a printing service that forgot to write: a bug, loudly
+            raise RuntimeError("a print to a file committed without writing the document")
         try:
             pending.put_in_place()
         except Exception:
