@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
+from girlscourt.domain.value_rules import check_moment, quoted
 from girlscourt.errors import ValidationError
 from girlscourt.interchange import check
 from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
@@ -16,13 +17,15 @@ def parse_time(path: str, value: Any) -> dt.datetime | None:
     """ISO 8601 with an offset; the error names the JSON path."""
     if value is None:
         return None
+    if not isinstance(value, str) or len(value) > 60:
+        raise ValidationError(path, "must be an ISO 8601 date-time with its offset")
     try:
-        parsed = dt.datetime.fromisoformat(str(value))
+        parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValidationError(path, f"{value!r} is not an ISO 8601 date-time") from None
+        raise ValidationError(path, f"{quoted(value)} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         raise ValidationError(path, "needs a time zone offset, e.g. 2026-11-25T21:40:00-08:00")
-    return parsed
+    return check_moment(path, parsed)
 
 
 def intake_from_json(document: Any) -> IntakeRequest:

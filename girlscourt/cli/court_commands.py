@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from girlscourt.cli.arguments import record_id, whole_number
 from girlscourt.cli.context import open_core, sign_in
 from girlscourt.cli.output import print_json
 
@@ -75,8 +76,8 @@ def _register_hearing(sub: Any) -> None:
     outcome = hearing.add_parser(
         "outcome", help="record held / continued / off_calendar; a continuance prints the new id"
     )
-    outcome.add_argument("id", type=int)
-    outcome.add_argument("--version", type=int, help="the version you saw (default: current)")
+    outcome.add_argument("id", type=record_id)
+    outcome.add_argument("--version", type=record_id, help="the version you saw (default: current)")
     outcome.add_argument("--json", required=True, metavar="FILE|-")
     outcome.add_argument("--acknowledge-warnings", action="store_true")
     outcome.set_defaults(handler=hearing_outcome)
@@ -117,7 +118,7 @@ def _register_holiday(sub: Any) -> None:
     remove.add_argument("--reason", required=True)
     remove.set_defaults(handler=holiday_remove)
     listing = holiday.add_parser("list", help="a year's closed days")
-    listing.add_argument("--year", type=int, required=True)
+    listing.add_argument("--year", type=whole_number(1900, 2200), required=True)
     listing.set_defaults(handler=holiday_list)
 
 
@@ -167,17 +168,18 @@ def _date(path: str, value: Any) -> dt.date | None:
 
 
 def _moment(path: str, value: Any) -> dt.datetime | None:
+    from girlscourt.domain.value_rules import check_moment
     from girlscourt.errors import ValidationError
 
     if value is None:
         return None
     try:
-        moment = dt.datetime.fromisoformat(str(value))
+        moment = dt.datetime.fromisoformat(str(value)[:60])
     except ValueError:
         raise ValidationError(path, _TIME_TEXT) from None
     if moment.tzinfo is None:
         raise ValidationError(path, _TIME_TEXT)
-    return moment
+    return check_moment(path, moment)
 
 
 def _warn(warnings: tuple[HearingWarning, ...]) -> None:
@@ -400,6 +402,8 @@ def girls_court_assign(args: argparse.Namespace) -> int:
     team = court.Team(**(document.get("team") or {}))
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
+    if accepted is not None:
+        _check_acceptance(core, accepted, team)
     case_id = None
     if document.get("case_number"):
         try:
@@ -418,6 +422,22 @@ def girls_court_assign(args: argparse.Namespace) -> int:
             record = court.accept_assignment(core, actor, record.id, record.version, accepted, team)
     print(record.id)
     return 0
+
+
+def _check_acceptance(core: Core, accepted: dt.date, team: Any) -> None:
+    """What accepting will check, checked before the referral commits: a refused acceptance
+    must not leave the referral saved behind an exit 1 (the two are separate transactions)."""
+    from girlscourt.domain.hearing_rules import NAME_MAX
+    from girlscourt.domain.names import clean_text
+    from girlscourt.errors import ValidationError
+    from girlscourt.services.court import TEAM_ROLES
+
+    if accepted > core.today():
+        raise ValidationError("$.accepted_on", "is in the future")
+    if accepted < core.today():
+        raise ValidationError("$.accepted_on", "is before the referral (made today)")
+    for role in TEAM_ROLES:
+        clean_text(f"$.team.{role}", getattr(team, role), required=False, max_length=NAME_MAX)
 
 
 def girls_court_configure(args: argparse.Namespace) -> int:

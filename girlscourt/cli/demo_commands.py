@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from girlscourt.cli.arguments import whole_number
 from girlscourt.cli.context import open_core, sign_in
+from girlscourt.domain.value_rules import INT_MAX
 
 
 def register(sub: Any) -> None:
@@ -14,8 +16,8 @@ def register(sub: Any) -> None:
         dest="demo_command", metavar="ACTION", required=True
     )
     seed = demo.add_parser("seed", help="add deterministic, clearly fictional records")
-    seed.add_argument("--youths", type=int, default=200)
-    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--youths", type=whole_number(0, 1_000_000), default=200)
+    seed.add_argument("--seed", type=whole_number(0, INT_MAX), default=1)
     seed.set_defaults(handler=demo_seed)
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any
 
+from girlscourt.cli.arguments import hours
 from girlscourt.cli.context import open_core, sign_in
 from girlscourt.cli.output import print_json
 
@@ -44,7 +45,7 @@ def register(sub: Any) -> None:
     tadd.add_argument("--instrument", help="instrument id this course qualifies for")
     tadd.add_argument("--completed", required=True, metavar="YYYY-MM-DD")
     tadd.add_argument("--expires", metavar="YYYY-MM-DD")
-    tadd.add_argument("--hours", type=float, default=0.0)
+    tadd.add_argument("--hours", type=hours, default=0.0)
     tadd.set_defaults(handler=training_add)
 
 

@@ -14,12 +14,18 @@ from collections.abc import Callable, Sequence
 from girlscourt import APP_NAME, __version__
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_DENIED, EXIT_CONFLICT = range(6)
+EXIT_UNEXPECTED = 70  # EX_SOFTWARE: a bug, reported in one line without any value
+MESSAGE_MAX = 300  # an error line never grows past this (values are quoted short anyway)
+UNEXPECTED_TEXT = "girlscourt: unexpected error"
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in one line with exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        if len(message) > MESSAGE_MAX:  # argparse quotes the bad value whole
+            message = message[:MESSAGE_MAX] + "…"
+        message = message.encode("utf-8", "backslashreplace").decode("utf-8")
         sys.stderr.write(f"{self.prog}: {message} (see --help)\n")
         raise SystemExit(EXIT_USAGE)
 
@@ -70,23 +76,43 @@ def main(argv: Sequence[str] | None = None, open_desktop: DesktopOpener | None =
             )
             return EXIT_USAGE
         return open_desktop(args.database)
-    return _dispatch(args)
+    return _dispatch(args, parser)
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _one_line(message: str) -> str:
+    """The message on one line, at most MESSAGE_MAX characters, printable on any terminal."""
+    line = " ".join(message.splitlines())
+    if len(line) > MESSAGE_MAX:
+        line = line[:MESSAGE_MAX] + "…"
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None) -> int:
     from girlscourt.errors import GirlsCourtError
 
     try:
+        if parser is not None:
+            from girlscourt.cli.arguments import screen_arguments
+
+            screen_arguments(parser, args)
         code: int = args.handler(args)
         return code
     except GirlsCourtError as error:
-        print(f"girlscourt: {error.message}", file=sys.stderr)
+        print(f"girlscourt: {_one_line(error.message)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("girlscourt: interrupted", file=sys.stderr)
         return EXIT_UNAVAILABLE
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # the last resort: a bug, never a traceback
+        # No message text: it may hold a row's values (a name, a date of birth).
+        print(
+            f"{UNEXPECTED_TEXT} ({type(error).__name__}); nothing was saved by the failing "
+            "step; please report it with the command you ran",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":

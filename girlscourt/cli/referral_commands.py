@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from typing import Any
 
+from girlscourt.cli.arguments import record_id
 from girlscourt.cli.context import open_core, sign_in
 from girlscourt.cli.output import print_json
 
@@ -21,37 +22,37 @@ def register(sub: Any) -> None:
     add.set_defaults(handler=referral_add)
 
     show = referral.add_parser("show", help="a referral with its history")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=referral_show)
 
     listing = referral.add_parser("list", help="a youth's referrals, or every overdue one")
-    listing.add_argument("--youth", type=int, metavar="ID")
+    listing.add_argument("--youth", type=record_id, metavar="ID")
     listing.add_argument("--overdue", action="store_true", help="only referrals past due-by")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=referral_list)
 
     send = referral.add_parser("send", help="mark sent (needs a valid consent or an exception)")
-    send.add_argument("id", type=int)
+    send.add_argument("id", type=record_id)
     send.add_argument("--exception", metavar="CODE", help="record a lawful exception first")
     send.add_argument("--justification", metavar="TEXT", help="why the exception applies")
     send.add_argument("--note", metavar="TEXT")
     send.set_defaults(handler=referral_send)
 
     move = referral.add_parser("move", help="move a referral one step in its lifecycle")
-    move.add_argument("id", type=int)
+    move.add_argument("id", type=record_id)
     move.add_argument("--to", required=True, metavar="STATE")
     move.add_argument("--reason", metavar="CODE", help="closing or declining reason")
     move.add_argument("--note", metavar="TEXT")
     move.set_defaults(handler=referral_move)
 
     attach = referral.add_parser("attach-consent", help="link a signed consent to a referral")
-    attach.add_argument("id", type=int)
-    attach.add_argument("consent_id", type=int)
+    attach.add_argument("id", type=record_id)
+    attach.add_argument("consent_id", type=record_id)
     attach.set_defaults(handler=referral_attach)
 
     printing = referral.add_parser("print", help="write the referral form as PDF")
-    printing.add_argument("id", type=int)
+    printing.add_argument("id", type=record_id)
     printing.add_argument("--out", required=True, metavar="FILE.pdf")
     printing.add_argument(
         "--copy",
@@ -68,7 +69,7 @@ def register(sub: Any) -> None:
     cadd.add_argument("--json", required=True, metavar="FILE|-")
     cadd.set_defaults(handler=consent_add)
     revoke = consent.add_parser("revoke", help="revoke a consent from now on")
-    revoke.add_argument("id", type=int)
+    revoke.add_argument("id", type=record_id)
     revoke.add_argument("--reason", metavar="TEXT")
     revoke.set_defaults(handler=consent_revoke)
 
@@ -86,26 +87,27 @@ def register(sub: Any) -> None:
 # --- JSON documents ------------------------------------------------------------------------
 
 
-def _date(document: dict[str, Any], key: str) -> dt.date | None:
+def _date(document: dict[str, Any], key: str, where: str = "$") -> dt.date | None:
     from girlscourt.domain.youth_rules import parse_date
 
     value = document.get(key)
-    return None if value is None else parse_date(f"$.{key}", value)
+    return None if value is None else parse_date(f"{where}.{key}", value)
 
 
 def _datetime(document: dict[str, Any], key: str) -> dt.datetime | None:
+    from girlscourt.domain.value_rules import check_moment, quoted
     from girlscourt.errors import ValidationError
 
     value = document.get(key)
     if value is None:
         return None
     try:
-        parsed = dt.datetime.fromisoformat(str(value))
+        parsed = dt.datetime.fromisoformat(str(value)[:60])
     except ValueError:
-        raise ValidationError(f"$.{key}", f"{value!r} is not an ISO 8601 time") from None
+        raise ValidationError(f"$.{key}", f"{quoted(value)} is not an ISO 8601 time") from None
     if parsed.tzinfo is None:
         raise ValidationError(f"$.{key}", "must include a UTC offset")
-    return parsed
+    return check_moment(f"$.{key}", parsed)
 
 
 def referral_from_json(document: Any) -> Any:
@@ -170,10 +172,10 @@ def agency_from_json(document: Any) -> tuple[Any, tuple[Any, ...]]:
             phone=r.get("phone"),
             secure_email=r.get("secure_email"),
             csec_point_person=r.get("csec_point_person", False),
-            effective_from=_date(r, "effective_from"),
-            effective_to=_date(r, "effective_to"),
+            effective_from=_date(r, "effective_from", f"$.representatives[{index}]"),
+            effective_to=_date(r, "effective_to", f"$.representatives[{index}]"),
         )
-        for r in document.get("representatives", ())
+        for index, r in enumerate(document.get("representatives", ()))
     )
     agency = AgencyInput(
         name=document["name"],

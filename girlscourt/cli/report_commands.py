@@ -33,10 +33,9 @@ def register(sub: Any) -> None:
 
 
 def _date(flag: str, value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(flag, f"{value!r} is not a date (YYYY-MM-DD)") from None
+    from girlscourt.domain.value_rules import parse_day
+
+    return parse_day(flag, value)
 
 
 def _format(args: argparse.Namespace) -> str:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from girlscourt.cli.arguments import record_id, whole_number
 from girlscourt.cli.context import open_core, sign_in
 from girlscourt.cli.output import print_json
 
@@ -28,7 +29,7 @@ def register(sub: Any) -> None:
 
     check = actions.add_parser("check", help="check a visitor or caller: BLOCK, REVIEW or CLEAR")
     check.add_argument(
-        "--youth", type=int, metavar="ID", help="one youth (default: all in custody)"
+        "--youth", type=record_id, metavar="ID", help="one youth (default: all in custody)"
     )
     check.add_argument("--name", metavar="TEXT")
     check.add_argument("--phone", metavar="TEXT")
@@ -50,12 +51,12 @@ def register(sub: Any) -> None:
     log = actions.add_parser("log", help="print the desk check log for a period (PDF)")
     log.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     log.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
-    log.add_argument("--youth", type=int, metavar="ID")
+    log.add_argument("--youth", type=record_id, metavar="ID")
     log.add_argument("--out", required=True, metavar="FILE.pdf")
     log.set_defaults(handler=restriction_log)
 
     due = actions.add_parser("reminders", help="reviews due, restrictions ending, approvals")
-    due.add_argument("--days", type=int, default=14)
+    due.add_argument("--days", type=whole_number(0, 3660), default=14)
     due.add_argument("--json", action="store_true")
     due.set_defaults(handler=restriction_reminders)
 

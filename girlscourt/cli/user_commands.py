@@ -7,6 +7,7 @@ import getpass
 import sys
 from typing import Any
 
+from girlscourt.cli.arguments import record_id
 from girlscourt.cli.context import open_core, read_password, sign_in
 
 
@@ -50,14 +51,14 @@ def register(sub: Any) -> None:
         help="let a DA, defender or advocate account read one youth's record (WIC 827)",
     )
     assign.add_argument("name", metavar="USER")
-    assign.add_argument("youth_id", metavar="YOUTH_ID", type=int)
+    assign.add_argument("youth_id", metavar="YOUTH_ID", type=record_id)
     assign.add_argument(
         "--reason", required=True, help=f"the basis: {', '.join(_partner_reasons())}"
     )
     assign.set_defaults(handler=user_assign_partner)
     end = user.add_parser("end-partner", help="end a partner's access to one youth now")
     end.add_argument("name", metavar="USER")
-    end.add_argument("youth_id", metavar="YOUTH_ID", type=int)
+    end.add_argument("youth_id", metavar="YOUTH_ID", type=record_id)
     end.set_defaults(handler=user_end_partner)
     partners = user.add_parser("partners", help="the youth a partner account is assigned to")
     partners.add_argument("name", metavar="USER")

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from girlscourt.cli.arguments import record_id
 from girlscourt.cli.context import open_core, sign_in
 from girlscourt.cli.output import print_json
 
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
     find.add_argument("--json", action="store_true")
     find.set_defaults(handler=youth_find)
     show = youth.add_parser("show", help="a youth's record")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=youth_show)
 

@@ -22,6 +22,7 @@ from girlscourt.domain.deadlines import (
 )
 from girlscourt.domain.judicial_calendar import JudicialCalendar
 from girlscourt.domain.names import clean_text, fold
+from girlscourt.domain.value_rules import check_moment, quoted
 from girlscourt.errors import ConfigurationError, ValidationError
 from girlscourt.resources import resource
 
@@ -276,7 +277,7 @@ def _code(field: str, value: object, allowed: Iterable[str], *, required: bool) 
     for choice in choices:
         if choice.casefold() == wanted.casefold():
             return choice
-    raise ValidationError(field, f"{wanted!r} is not one of {', '.join(choices)}")
+    raise ValidationError(field, f"{quoted(wanted)} is not one of {', '.join(choices)}")
 
 
 def require_aware_time(field: str, value: object) -> dt.datetime:
@@ -285,7 +286,7 @@ def require_aware_time(field: str, value: object) -> dt.datetime:
         raise ValidationError(field, "is required (a date and time)")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(field, "must include a UTC offset, e.g. 2026-12-01T08:30:00-08:00")
-    return value
+    return check_moment(field, value)
 
 
 def validate_hearing(data: HearingInput, catalog: HearingCatalog) -> HearingInput:
@@ -593,7 +594,9 @@ def validate_outcome(
     """
     raw = (data.outcome or "").strip().casefold().replace(" ", "_").replace("-", "_")
     if raw not in OUTCOMES:
-        raise ValidationError("outcome", f"{data.outcome!r} is not one of {', '.join(OUTCOMES)}")
+        raise ValidationError(
+            "outcome", f"{quoted(data.outcome)} is not one of {', '.join(OUTCOMES)}"
+        )
     notes = clean_text("notes", data.notes, required=False, max_length=NOTES_MAX, multiline=True)
     if raw != CONTINUED:
         if data.continued_to is not None:

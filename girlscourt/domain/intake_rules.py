@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from girlscourt.domain.names import clean_text
+from girlscourt.domain.value_rules import check_moment, quoted
 from girlscourt.domain.youth_rules import age_on
 from girlscourt.errors import RuleRefused, ValidationError
 
@@ -172,6 +173,8 @@ def require_aware(name: str, value: dt.datetime | None) -> None:
     """A time without an offset is ambiguous across DST: refuse it, naming the field."""
     if value is not None and value.tzinfo is None:
         raise ValidationError(name, "needs a time zone offset (e.g. 2026-11-25T21:40:00-08:00)")
+    if value is not None:
+        check_moment(name, value)  # a sane year, an offset within ±14 h
 
 
 def check_charges(charges: Sequence[ChargeInput], codes: IntakeCodes) -> tuple[CheckedCharge, ...]:
@@ -183,7 +186,7 @@ def check_charges(charges: Sequence[ChargeInput], codes: IntakeCodes) -> tuple[C
         known = codes.charges.get((charge.code or "").strip())
         if known is None:
             raise ValidationError(
-                f"charges[{index}].code", f"{charge.code!r} is not on the charge list"
+                f"charges[{index}].code", f"{quoted(charge.code)} is not on the charge list"
             )
         level = charge.level or known.level
         if level not in CHARGE_LEVELS:
@@ -276,7 +279,7 @@ def check_decision(
     reasons = list(dict.fromkeys(decision.detention_reasons))
     for index, reason in enumerate(reasons):
         if reason not in codes.detention_reasons:
-            raise ValidationError(f"detention_reasons[{index}]", f"unknown reason {reason!r}")
+            raise ValidationError(f"detention_reasons[{index}]", f"unknown reason {quoted(reason)}")
     if decision.decision == "detain":
         if not reasons:
             raise ValidationError(

@@ -50,15 +50,18 @@ def clean_text(
         return None
     if not isinstance(value, str):
         raise ValidationError(field, "must be text")
+    if len(value) > max_length * 4:  # refused before any work on a huge value
+        raise ValidationError(field, f"is too long ({len(value)} characters; at most {max_length})")
+    # Checked before stripping: a name with a trailing TAB or line break is refused, not trimmed.
+    checked = value.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else value
+    problem = bad_character(checked)
+    if problem:
+        raise ValidationError(field, problem)
     text = unicodedata.normalize("NFC", value).strip()
     if not text:
         if required:
             raise ValidationError(field, "is required")
         return None
-    checked = text.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else text
-    problem = bad_character(checked)
-    if problem:
-        raise ValidationError(field, problem)
     if len(text) > max_length:
         raise ValidationError(field, f"is too long ({len(text)} characters; at most {max_length})")
     return text

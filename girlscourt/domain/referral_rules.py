@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from girlscourt.domain.value_rules import quoted
 from girlscourt.errors import RuleRefused, ValidationError
 
 REASON_TEXT_MAX = 20_000
@@ -523,7 +524,7 @@ def check_reasons(
         key = parse_choice(field, code, REASONS)
         if referral_type not in REASONS[key].types:
             raise ValidationError(
-                field, f"{key!r} is not a reason for a {TYPE_LABELS[referral_type]} referral"
+                field, f"{quoted(key)} is not a reason for a {TYPE_LABELS[referral_type]} referral"
             )
         if key not in cleaned:
             cleaned.append(key)
@@ -755,7 +756,7 @@ def check_exception(
     if referral_type not in exception.types:
         raise ValidationError(
             "lawful_exception",
-            f"{key!r} does not apply to a {TYPE_LABELS[referral_type]} referral; a signed "
+            f"{quoted(key)} does not apply to a {TYPE_LABELS[referral_type]} referral; a signed "
             "consent is needed",
         )
     if not justification or not justification.strip():

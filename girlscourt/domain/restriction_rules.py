@@ -30,6 +30,7 @@ from girlscourt.domain.contact_matching import (
     normalise_phone,
 )
 from girlscourt.domain.names import clean_text
+from girlscourt.domain.value_rules import quoted
 from girlscourt.errors import ValidationError
 
 REVIEW_DAYS_DEFAULT = 30  # [UNVERIFIED] county policy to confirm (DOMAIN.md 7.3)
@@ -155,7 +156,7 @@ def _phones(values: Iterable[str]) -> tuple[str, ...]:
         if key is None:
             raise ValidationError(
                 f"phones[{index}]",
-                f"{phone!r} is not a phone number (write it with the area code, "
+                f"{quoted(phone)} is not a phone number (write it with the area code, "
                 "e.g. (510) 555-0100)",
             )
         if key not in seen:
@@ -185,7 +186,7 @@ def _channels(values: Iterable[str]) -> tuple[str, ...]:
     for index, channel in enumerate(chosen):
         if channel not in CHANNELS:
             raise ValidationError(
-                f"channels[{index}]", f"{channel!r} is not one of {', '.join(CHANNELS)}"
+                f"channels[{index}]", f"{quoted(channel)} is not one of {', '.join(CHANNELS)}"
             )
     return tuple(c for c in CHANNELS if c in chosen)
 
@@ -261,7 +262,7 @@ def validate_restriction(data: RestrictionInput, today: dt.date) -> RestrictionI
     )
     channels = _channels(data.channels)
     if data.basis not in BASES:
-        raise ValidationError("basis", f"{data.basis!r} is not one of {', '.join(BASES)}")
+        raise ValidationError("basis", f"{quoted(data.basis)} is not one of {', '.join(BASES)}")
     order = clean_text(
         "court_order_number", data.court_order_number, required=False, max_length=ORDER_NUMBER_MAX
     )
@@ -302,7 +303,7 @@ def admission_block_effective(
 def check_lift_reason(reason: str) -> str:
     """A lift reason must be one of the codes (the audit trail keeps codes, not narratives)."""
     if reason not in LIFT_REASONS:
-        raise ValidationError("reason", f"{reason!r} is not one of {', '.join(LIFT_REASONS)}")
+        raise ValidationError("reason", f"{quoted(reason)} is not one of {', '.join(LIFT_REASONS)}")
     return reason
 
 
@@ -355,7 +356,7 @@ def clean_probe(
     if clean_phone is not None and phone_key(clean_phone) is None:
         raise ValidationError(
             "phone",
-            f"{clean_phone!r} is not a phone number (type it with the area code, "
+            f"{quoted(clean_phone)} is not a phone number (type it with the area code, "
             "e.g. (510) 555-0100)",
         )
     if clean_handle is not None and normalise_handle(clean_handle) is None:
@@ -365,7 +366,7 @@ def clean_probe(
             raise ValidationError("channel", "an admission call is a phone call")
         channel = ADMISSION_CALL
     elif channel is not None and channel not in CHANNELS:
-        raise ValidationError("channel", f"{channel!r} is not one of {', '.join(CHANNELS)}")
+        raise ValidationError("channel", f"{quoted(channel)} is not one of {', '.join(CHANNELS)}")
     return CheckProbe(clean_name, clean_phone, clean_handle, channel)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from girlscourt.domain.hearing_rules import SEALED_STATES
+from girlscourt.domain.value_rules import quoted
 from girlscourt.errors import ValidationError
 
 # sealing basis code -> petition.sealing_state it leads to
@@ -46,7 +47,7 @@ def _code(field: str, value: object, allowed: dict[str, str]) -> str:
     code = value.strip().casefold()
     if code not in allowed:
         choices = ", ".join(allowed)
-        raise ValidationError(field, f"{value!r} is not one of {choices}")
+        raise ValidationError(field, f"{quoted(value)} is not one of {choices}")
     return code
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from girlscourt.domain.names import clean_text
+from girlscourt.domain.value_rules import parse_day
 from girlscourt.errors import ValidationError
 
 NAME_MAX = 100
@@ -38,15 +39,9 @@ def age_on(dob: dt.date, day: dt.date) -> int:
 
 
 def parse_date(field: str, value: object) -> dt.date:
-    """A date from ``YYYY-MM-DD`` text (or a date), with an error naming the field."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValidationError(field, "must be a date written YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(field, f"{value!r} is not a date written YYYY-MM-DD") from None
+    """A date from ``YYYY-MM-DD`` text (or a date) in the years 1900..2200, with an error
+    naming the field."""
+    return parse_day(field, value)
 
 
 def validate_youth(data: YouthInput, today: dt.date, age_limits: tuple[int, int]) -> YouthInput:

@@ -261,7 +261,7 @@ def test_check_errors_and_permissions(database: str) -> None:
     missing = as_admin(database, "restriction", "check", "--youth", "999", "--name", "x")
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     huge = as_admin(database, "restriction", "check", "--youth", "9" * 30, "--name", "x")
-    assert huge.returncode == 1 and huge.stderr.startswith("girlscourt: youth_id:")
+    assert huge.returncode == 1 and huge.stderr.startswith("girlscourt: --youth: must be a whole")
     usage = as_admin(database, "restriction", "check", "--channel", "fax", "--name", "x")
     assert usage.returncode == 2
     clerk = run(
