@@ -9,11 +9,12 @@ its own transaction under a unique constraint (``applied_operation``). A retry f
 id up; when that save already committed it answers with the record it made and writes nothing
 again.
 
-Only a lost connection is retried (a disconnect SQLAlchemy detected, a server shutting down or
-refusing connections, and PostgreSQL's serialization failures and deadlocks, whose transaction
-was rolled back whole), at most ``MAX_ATTEMPTS`` times with a doubling pause and within
-``RETRY_BUDGET_SECONDS``, so a dead network reaches the user as an error in bounded time. A busy
-SQLite file, a statement timeout or a rule the input broke is never retried here.
+Only a lost connection (a disconnect SQLAlchemy detected, a server shutting down, starting up
+or refusing connections) and another desk's colliding save (``ConcurrentSave``: a deadlock or a
+serialization failure, rolled back whole) are retried, at most ``MAX_ATTEMPTS`` times with a
+doubling pause and within ``RETRY_BUDGET_SECONDS``, so a dead network reaches the user as an
+error in bounded time. A statement timeout, a full disk or a rule the input broke is never
+retried here.
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ from sqlalchemy.orm import Session
 
 from girlscourt.db.models import AppliedOperation
 from girlscourt.db.session import unavailable
-from girlscourt.errors import ConnectionLost, GirlsCourtError, ValidationError
+from girlscourt.errors import (
+    ConcurrentSave,
+    ConnectionLost,
+    DatabaseDamaged,
+    DiskFull,
+    GirlsCourtError,
+    ValidationError,
+)
 from girlscourt.services.core import Actor, Core
 
 T = TypeVar("T")
@@ -40,9 +48,9 @@ MAX_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.2  # before the second attempt; doubled before the third
 RETRY_BUDGET_SECONDS = 5.0  # no new attempt once this much time went into the save
 
-# PostgreSQL SQLSTATEs after which the transaction is gone whole and running it again is safe:
-# admin_shutdown, crash_shutdown, cannot_connect_now, serialization_failure, deadlock_detected.
-_RETRYABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "40001", "40P01"})
+# PostgreSQL SQLSTATEs that end the connection's transaction whole (running it again is safe):
+# admin_shutdown, crash_shutdown, cannot_connect_now.
+_RETRYABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 _CONNECTION_EXCEPTION_CLASS = "08"
 
 
@@ -114,6 +122,8 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 def lost_connection(error: BaseException) -> bool:
     """Whether ``error`` means the transaction died with its connection (safe to run again)."""
+    if isinstance(error, (DiskFull, DatabaseDamaged)):
+        return False  # running it again cannot help: space or a restore is needed first
     for link in _chain(error):
         if not isinstance(link, exc.DBAPIError):
             continue
@@ -191,10 +201,14 @@ def apply_once(
         except Exception as error:
             if duplicate_operation(error) and attempt < MAX_ATTEMPTS:
                 continue
-            if not lost_connection(error):
+            collided = isinstance(error, ConcurrentSave)
+            if not collided and not lost_connection(error):
                 raise
             delay = BACKOFF_SECONDS * 2 ** (attempt - 1)
             if attempt >= MAX_ATTEMPTS or monotonic() - started + delay > RETRY_BUDGET_SECONDS:
+                if collided:
+                    raise
                 raise ConnectionLost(_lost_message(core, error, attempt)) from error
-            log.warning("%s: connection lost on attempt %d; retrying the whole save", kind, attempt)
+            why = "another desk's save collided" if collided else "connection lost"
+            log.warning("%s: %s on attempt %d; retrying the whole save", kind, why, attempt)
             sleep(delay)

@@ -13,7 +13,12 @@ from sqlalchemy.exc import OperationalError
 from girlscourt.db.models import AppliedOperation, AuditEvent, Charge, CustodyEpisode, Youth
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.errors import ConnectionLost, DatabaseUnavailable, ValidationError
+from girlscourt.errors import (
+    ConcurrentSave,
+    ConnectionLost,
+    DatabaseUnavailable,
+    ValidationError,
+)
 from girlscourt.services import accounts, intake, retry, youths
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.intake import IntakeRequest
@@ -121,6 +126,18 @@ def test_lost_connection_reruns_the_whole_save_at_most_three_times(desk: Core) -
 
     with pytest.raises(ConnectionLost, match="3 tries, nothing was half-written"):
         retry.apply_once(desk, None, "test", None, always_lost, lambda a: -1, sleep=pauses.append)
+
+
+def test_a_colliding_save_is_retried_and_stays_a_collision(desk: Core) -> None:
+    calls: list[str] = []
+
+    def collides(op: str) -> int:
+        calls.append(op)
+        raise ConcurrentSave("another desk was saving at the same moment; try again")
+
+    with pytest.raises(ConcurrentSave):
+        retry.apply_once(desk, None, "test", None, collides, lambda a: -1, sleep=lambda s: None)
+    assert len(calls) == retry.MAX_ATTEMPTS
 
 
 def test_errors_other_than_a_lost_connection_are_not_retried(desk: Core) -> None:
