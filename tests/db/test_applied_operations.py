@@ -10,8 +10,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from girlscourt.db.models import AppliedOperation, AuditEvent, Charge, CustodyEpisode, Youth
-from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
+from girlscourt.db.models import (
+    AppliedOperation,
+    AuditEvent,
+    Charge,
+    ChecklistStep,
+    CustodyEpisode,
+    Youth,
+)
+from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput, SB1322Refusal
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import (
     ConcurrentSave,
@@ -80,6 +87,38 @@ def test_same_operation_id_records_one_intake(desk: Core, officer: Actor) -> Non
     # without an operation id each call is a new intake, as before
     other = intake.record_intake(desk, officer, _intake(youth_id))
     assert other.episode_id != first.episode_id and _count(desk, CustodyEpisode.id) == 2
+
+
+def test_refused_booking_is_answered_again_without_a_second_protective_response(
+    desk: Core, officer: Actor
+) -> None:
+    youth_id = register(desk, officer)
+    refused = IntakeRequest(
+        EpisodeInput(
+            youth_id=youth_id,
+            custody_start_at=NOW - dt.timedelta(minutes=20),
+            charges=(ChargeInput("PC 647(b)"),),
+        )
+    )
+    with pytest.raises(SB1322Refusal):
+        intake.record_intake(desk, officer, refused, operation_id=OPERATION)
+    with pytest.raises(SB1322Refusal):
+        intake.record_intake(desk, officer, refused, operation_id=OPERATION)
+    with desk.read() as session:
+        responses = session.execute(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "intake.sb1322")
+        ).scalar_one()
+        applied = session.execute(select(AppliedOperation.kind)).scalars().all()
+    assert responses == 1  # the protective response was made once, the refusal said twice
+    assert applied.count("intake.sb1322") == 1
+    assert _count(desk, ChecklistStep.id) == 2 and _count(desk, CustodyEpisode.id) == 0
+    with pytest.raises(SB1322Refusal):  # without an operation id it is a new attempt
+        intake.record_intake(desk, officer, refused)
+    with desk.read() as session:
+        responses = session.execute(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "intake.sb1322")
+        ).scalar_one()
+    assert responses == 2
 
 
 def test_operation_id_of_another_user_or_kind_is_refused(
