@@ -21,6 +21,7 @@ _ROLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 AUDIT_TABLE = "audit_event"
 CHAIN_HEAD_TABLE = "audit_chain_head"
 READ_ONLY_TABLES = frozenset({"alembic_version"})
+APPEND_ONLY_TABLES = frozenset({AUDIT_TABLE, "applied_operation"})  # a saved fact, never edited
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class GrantReport:
 
 def privileges_for(table: str) -> str:
     """The privileges the app's role gets on ``table``."""
-    if table == AUDIT_TABLE:
+    if table in APPEND_ONLY_TABLES:
         return "SELECT, INSERT"
     if table == CHAIN_HEAD_TABLE:
         return "SELECT, UPDATE"

@@ -135,6 +135,7 @@ def test_grant_refuses_the_owner_and_unknown_roles(core: Core, backend: str) -> 
 
 def test_privileges_per_table() -> None:
     assert db_roles.privileges_for("audit_event") == "SELECT, INSERT"
+    assert db_roles.privileges_for("applied_operation") == "SELECT, INSERT"
     assert db_roles.privileges_for("audit_chain_head") == "SELECT, UPDATE"
     assert db_roles.privileges_for("alembic_version") == "SELECT"
     assert db_roles.privileges_for("youth") == "SELECT, INSERT, UPDATE, DELETE"
