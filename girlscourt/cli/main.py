@@ -1,8 +1,9 @@
 """``girlscourt`` entry point: argument parsing, exit codes, and never a traceback.
 
 Exit codes: 0 done; 1 invalid input or a rule refused it; 2 usage; 3 database or configuration
-unavailable; 4 login failed or not permitted; 5 conflict. Heavy modules are imported inside the
-commands so ``--version`` answers at once.
+unavailable; 4 login failed or not permitted; 5 conflict; 70 an unexpected error (a bug, shown
+in one line without any value). Heavy modules are imported inside the commands so
+``--version`` answers at once.
 """
 
 from __future__ import annotations
