@@ -252,7 +252,7 @@ def test_bad_documents_give_one_line_exit_1_and_write_nothing(database: str) -> 
     assert json.loads(check.stdout)["result"] == "CLEAR"
 
 
-def test_check_errors_and_permissions(database: str) -> None:
+def test_check_errors_and_permissions(database: str, tmp_path: Path) -> None:
     youth = add_youth(database)
     empty = as_admin(database, "restriction", "check", "--youth", str(youth))
     assert empty.returncode == 1 and "name: enter a name" in empty.stderr
@@ -316,11 +316,12 @@ def test_check_errors_and_permissions(database: str) -> None:
             "--to",
             "2026-01-02",
             "--out",
-            "/nonexistent/x.pdf",
+            str(tmp_path / "denied.pdf"),
         ],
         password=CLERK_PASSWORD,
     )
     assert log_denied.returncode == 4
+    assert not (tmp_path / "denied.pdf").exists()
     unwritable = as_admin(
         database,
         "restriction",
