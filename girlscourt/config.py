@@ -9,7 +9,8 @@ no password is ever read from the file; the lockout (5 failures) is not a settin
 file that breaks any rule (unreadable, not UTF-8, not TOML, an unknown key, a wrong type, a
 value out of bounds) is not half-applied: it is moved aside as ``*.corrupt-<timestamp>`` (never
 deleted), the app runs on the defaults and ``Settings.warnings`` says why, so a typo never
-silently falls back to a default. A missing file is simply the defaults.
+silently falls back to a default; the warning stays, on every start, until a settings file is
+back in its place. A missing file with no set-aside copy beside it is simply the defaults.
 """
 
 from __future__ import annotations
@@ -328,6 +329,14 @@ def set_aside(path: Path, now: Callable[[], dt.datetime] = _utcnow) -> Path:
     return target
 
 
+def _set_aside_copies(path: Path) -> list[Path]:
+    """Copies of a broken settings file set aside earlier, oldest first."""
+    try:
+        return sorted(path.parent.glob(f"{path.name}{CORRUPT_SUFFIX}*"))
+    except OSError:
+        return []
+
+
 def load_settings(
     path: Path | None = None, *, now: Callable[[], dt.datetime] = _utcnow
 ) -> Settings:
@@ -348,6 +357,13 @@ def load_settings(
         except OSError as exc:
             moved = f"it could not be moved aside ({exc.strerror or exc})"
         warnings.append(f"settings file {problem.message}; {moved}; the safe defaults are in use")
+    else:
+        if raw is None and (kept := _set_aside_copies(path)):
+            warnings.append(
+                f"settings file {path} was set aside as {kept[-1].name} and no new one has "
+                "been written: the safe defaults are in use (the local database, not a shared "
+                "server); correct the copy and put it back"
+            )
     values.update(raw or {})
     env_url = os.environ.get(ENV_DATABASE_URL)
     if env_url:

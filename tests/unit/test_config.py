@@ -256,3 +256,21 @@ def test_fuzzed_database_urls_give_configuration_error_or_pass(
         defaults().with_overrides(database_url=scheme + user + host + rest + query + tail)
     except ConfigurationError as error:
         assert "\n" not in error.message
+
+
+def test_the_warning_stays_until_a_settings_file_is_back(tmp_path: Path) -> None:
+    """A shared server's URL lost with a broken file must never turn into a silent local start."""
+    path = write(
+        tmp_path,
+        'database_url = "postgresql://gc@db.example.org/gc?sslmode=verify-full"\n'
+        "idle_lock_minutes = 45\n",
+    )
+    first = load_settings(path, now=clock)
+    assert first["database_url"] == "" and "moved aside" in first.warnings[0]
+    assert not path.exists()
+    again = load_settings(path, now=clock)
+    assert again["database_url"] == "" and len(again.warnings) == 1
+    assert "set aside" in again.warnings[0] and "not a shared server" in again.warnings[0]
+    fixed = write(tmp_path, 'database_url = "postgresql://gc@db.example.org/gc"\n')
+    assert fixed == path
+    assert load_settings(path, now=clock).warnings == ()
