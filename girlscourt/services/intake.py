@@ -143,10 +143,12 @@ def _require_training(session: Session, core: Core, actor: Actor, tool: Instrume
     return training.id
 
 
-def _protective_response(core: Core, actor: Actor, youth_id: int, operation_id: str) -> None:
+def _protective_response(
+    core: Core, actor: Actor, youth_id: int, operation_id: str, digest: str | None
+) -> None:
     """SB 1322: no booking; a child-welfare report and a CSEC screening start instead."""
     with core.write() as session:
-        retry.record(session, operation_id, SB1322_KIND, youth_id, actor)
+        retry.record(session, operation_id, SB1322_KIND, youth_id, actor, digest)
         protocol_checklist.start_steps(
             session,
             intake_codes().sb1322_steps,
@@ -183,13 +185,15 @@ def record_intake(
     makes the save exactly-once: a lost connection re-runs the whole save, and a save already
     committed under that id answers with its first result instead of writing again.
     """
+    digest = retry.request_digest(request)
     return retry.apply_once(
         core,
         actor,
         INTAKE_KIND,
         operation_id,
-        lambda op: _record_intake(core, actor, request, approver, op),
+        lambda op: _record_intake(core, actor, request, approver, op, digest),
         lambda applied: _replay_intake(core, actor, request, applied),
+        digest=digest,
     )
 
 
@@ -211,6 +215,7 @@ def _record_intake(
     request: IntakeRequest,
     approver: Actor | None,
     operation_id: str,
+    digest: str | None = None,
 ) -> IntakeResult:
     core.require(
         actor, Action.INTAKE_RECORD, record_kind="youth", record_id=request.episode.youth_id
@@ -225,7 +230,7 @@ def _record_intake(
     try:
         checked, dependent = _checked_episode(core, request)
     except SB1322Refusal:
-        _protective_response(core, actor, request.episode.youth_id, operation_id)
+        _protective_response(core, actor, request.episode.youth_id, operation_id, digest)
         raise
     screening = _score_screening(request.screening) if request.screening else None
     risk = preview_risk(request.risk) if request.risk else None
@@ -240,7 +245,7 @@ def _record_intake(
         )
     with core.write() as session:
         episode = _write_episode(session, core, actor, checked)
-        retry.record(session, operation_id, INTAKE_KIND, episode.id, actor)
+        retry.record(session, operation_id, INTAKE_KIND, episode.id, actor, digest)
         screening_id = result_level = None
         if screening is not None and request.screening is not None:
             screening_id, result_level = _write_screening(

@@ -19,6 +19,9 @@ retried here.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import time
 import uuid
@@ -33,6 +36,7 @@ from girlscourt.db.models import AppliedOperation
 from girlscourt.db.session import unavailable
 from girlscourt.errors import (
     ConcurrentSave,
+    ConflictError,
     ConnectionLost,
     DatabaseDamaged,
     DiskFull,
@@ -62,6 +66,14 @@ class Applied:
     kind: str
     record_id: int
     actor_id: int | None
+    request_digest: str | None = None
+
+
+def request_digest(request: object) -> str:
+    """A stable fingerprint of what a save was asked to write (a dataclass, usually)."""
+    plain = dataclasses.asdict(request) if dataclasses.is_dataclass(request) else request  # type: ignore[arg-type]
+    text = json.dumps(plain, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def new_operation_id() -> str:
@@ -82,7 +94,12 @@ def check_operation_id(value: object, field: str = "operation_id") -> str:
 
 
 def record(
-    session: Session, operation_id: str, kind: str, record_id: int, actor: Actor | None
+    session: Session,
+    operation_id: str,
+    kind: str,
+    record_id: int,
+    actor: Actor | None,
+    digest: str | None = None,
 ) -> None:
     """Note inside the save's own transaction that ``operation_id`` made ``record_id``.
 
@@ -94,6 +111,7 @@ def record(
             kind=kind,
             record_id=record_id,
             actor_id=actor.user_id if actor else None,
+            request_digest=digest,
         )
     )
     session.flush()
@@ -107,7 +125,7 @@ def find_applied(core: Core, operation_id: str) -> Applied | None:
         ).scalar_one_or_none()
         if row is None:
             return None
-        return Applied(row.operation_id, row.kind, row.record_id, row.actor_id)
+        return Applied(row.operation_id, row.kind, row.record_id, row.actor_id, row.request_digest)
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -151,6 +169,12 @@ def duplicate_operation(error: BaseException) -> bool:
     )
 
 
+_CHANGED_SINCE = (
+    "This save already went through before the connection dropped, as the entry stood then; "
+    "the changes made since were not saved. Open the record to see what was saved."
+)
+
+
 def _same_kind(applied: str, kind: str) -> bool:
     """``intake.sb1322`` (the refused booking) is an outcome of an ``intake`` save."""
     return applied == kind or applied.startswith(f"{kind}.")
@@ -173,6 +197,7 @@ def apply_once(
     save: Callable[[str], T],
     replay: Callable[[Applied], T],
     *,
+    digest: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> T:
@@ -180,7 +205,9 @@ def apply_once(
     it takes effect exactly once, retrying the whole of it after a lost connection.
 
     When ``operation_id`` was already applied, ``replay(applied)`` answers instead (the first
-    save's record); an id used by another user or for another kind of save is refused. Without
+    save's record); an id used by another user or for another kind of save is refused, and so
+    is one whose first save recorded another ``digest`` (the form was changed since: answering
+    with the first save would silently drop those changes). Without
     an ``operation_id`` one is generated, so this call's own retries are still exactly-once.
     Raises :class:`ConnectionLost` once the attempts or the time budget are spent.
     """
@@ -197,6 +224,8 @@ def apply_once(
                 actor is not None and applied.actor_id not in {None, actor.user_id}
             ):
                 raise ValidationError("operation_id", "was already used for another save")
+            if digest and applied.request_digest and applied.request_digest != digest:
+                raise ConflictError(_CHANGED_SINCE)
             return replay(applied)
         except Exception as error:
             if duplicate_operation(error) and attempt < MAX_ATTEMPTS:

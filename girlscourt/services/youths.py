@@ -123,24 +123,28 @@ def register_youth(
     ``operation_id`` (a UUID generated once per registration, sent again on a retry) makes it
     exactly-once: a registration already committed under that id returns the same youth.
     """
+    digest = retry.request_digest(data)
     return retry.apply_once(
         core,
         actor,
         YOUTH_KIND,
         operation_id,
-        lambda op: _register_youth(core, actor, data, op),
+        lambda op: _register_youth(core, actor, data, op, digest),
         lambda applied: _replay_registration(core, actor, applied.record_id),
+        digest=digest,
     )
 
 
-def _register_youth(core: Core, actor: Actor, data: YouthInput, operation_id: str) -> YouthRecord:
+def _register_youth(
+    core: Core, actor: Actor, data: YouthInput, operation_id: str, digest: str | None = None
+) -> YouthRecord:
     core.require(actor, Action.YOUTH_CREATE)
     clean = validate_youth(data, core.today(), core.settings.youth_age_limits)
     with core.write() as session:
         youth = Youth(**{name: getattr(clean, name) for name in _INPUT_FIELDS})
         session.add(youth)
         session.flush()
-        retry.record(session, operation_id, YOUTH_KIND, youth.id, actor)
+        retry.record(session, operation_id, YOUTH_KIND, youth.id, actor, digest)
         session.add_all(YouthAlias(youth_id=youth.id, alias=a) for a in clean.aliases)
         youth_search.reindex(session, youth, clean.aliases)
         core.audit(session, actor, "youth.create", record_kind="youth", record_id=youth.id)

@@ -22,6 +22,7 @@ from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput, SB1322Refu
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import (
     ConcurrentSave,
+    ConflictError,
     ConnectionLost,
     DatabaseUnavailable,
     ValidationError,
@@ -87,6 +88,35 @@ def test_same_operation_id_records_one_intake(desk: Core, officer: Actor) -> Non
     # without an operation id each call is a new intake, as before
     other = intake.record_intake(desk, officer, _intake(youth_id))
     assert other.episode_id != first.episode_id and _count(desk, CustodyEpisode.id) == 2
+
+
+def test_a_retry_carrying_changed_content_is_refused_not_answered(
+    desk: Core, officer: Actor
+) -> None:
+    """The first save went through but its answer was lost; the officer then edited the form.
+
+    Answering with the first save would silently drop the edit; the retry is told instead."""
+    youth_id = register(desk, officer)
+    first = intake.record_intake(desk, officer, _intake(youth_id), operation_id=OPERATION)
+    edited = IntakeRequest(
+        EpisodeInput(
+            youth_id=youth_id,
+            custody_start_at=NOW - dt.timedelta(minutes=20),
+            charges=(ChargeInput("PC 211"),),
+        )
+    )
+    with pytest.raises(ConflictError, match="changes made since were not saved"):
+        intake.record_intake(desk, officer, edited, operation_id=OPERATION)
+    assert _count(desk, CustodyEpisode.id) == 1 and _count(desk, Charge.id) == 2
+    same = intake.record_intake(desk, officer, _intake(youth_id), operation_id=OPERATION)
+    assert same.episode_id == first.episode_id
+    data = YouthInput(legal_first_name="Tessa", legal_last_name="Quill", dob=dt.date(2010, 3, 4))
+    youth_op = retry.new_operation_id()
+    youths.register_youth(desk, officer, data, operation_id=youth_op)
+    renamed = YouthInput(legal_first_name="Tess", legal_last_name="Quill", dob=dt.date(2010, 3, 4))
+    with pytest.raises(ConflictError):
+        youths.register_youth(desk, officer, renamed, operation_id=youth_op)
+    assert _count(desk, Youth.id) == 2
 
 
 def test_refused_booking_is_answered_again_without_a_second_protective_response(

@@ -26,5 +26,7 @@ class AppliedOperation(Base):
     kind: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # SHA-256 of what was asked: a retry that carries other content is refused, not answered.
+    request_digest: Mapped[str | None] = mapped_column(String(64))
     # The server's clock, like the audit trail: a workstation's clock may be wrong.
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())

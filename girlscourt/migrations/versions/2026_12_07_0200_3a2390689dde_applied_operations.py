@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("request_digest", sa.String(length=64), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
