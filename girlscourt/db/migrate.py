@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from girlscourt.db import integrity
+from girlscourt.db import integrity, pg_network
 from girlscourt.db.base import utcnow
 from girlscourt.errors import ConfigurationError
 
@@ -134,6 +134,12 @@ def _run(engine: Engine, step: Callable[[Config, str], None], revision: str) -> 
         raw = connection.connection.driver_connection
         if sqlite and raw is not None:
             raw.execute("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+        if not sqlite:
+            # A schema change at county scale (a backfill over every intake) may rightly take
+            # longer than a desk's statement limit: lift it, and the client deadline, for this
+            # transaction only (SET LOCAL ends with it, so the pooled connection keeps its own).
+            connection = connection.execution_options(**pg_network.NO_DEADLINE)
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         try:
             config.attributes["connection"] = connection
             step(config, revision)

@@ -217,12 +217,25 @@ def _socket_of(holder: Any) -> int | None:
     return sock
 
 
+NO_DEADLINE_OPTION = "girlscourt_no_client_deadline"
+NO_DEADLINE = {NO_DEADLINE_OPTION: True}  # execution options of a long administrative step
+
+
+def _lifted(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether the statement's execution options lift the client deadline (schema upgrades)."""
+    for value in (*args[1:], *kwargs.values()):
+        options = getattr(value, "execution_options", None)  # the statement's context
+        if isinstance(options, Mapping) and options.get(NO_DEADLINE_OPTION):
+            return True
+    return False
+
+
 def _guarded(
     call: Callable[..., Any], seconds: float, what: str, holder_arg: int = 0
 ) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         sock = _socket_of(args[holder_arg]) if len(args) > holder_arg else None
-        if sock is None:
+        if sock is None or _lifted(args, kwargs):
             return call(*args, **kwargs)
         token = WATCHDOG.arm(sock, seconds)
         fired = False

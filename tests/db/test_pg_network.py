@@ -120,3 +120,57 @@ def test_a_call_that_answers_in_time_is_left_alone() -> None:
     finally:
         app.close()
         server.close()
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_a_schema_upgrade_runs_without_the_desks_statement_limit(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A county-scale backfill may take longer than a save may; the limit comes back after."""
+    from alembic.config import Config
+
+    from girlscourt.db import migrate
+    from girlscourt.db.engine import make_engine, parse_database_url
+
+    limits = NetworkLimits.from_settings(defaults().with_overrides(db_statement_timeout_seconds=3))
+    engine = make_engine(parse_database_url(db_url), network=limits)
+    seen: dict[str, Any] = {}
+
+    def step(config: Config, revision: str) -> None:
+        connection = config.attributes["connection"]
+        seen["timeout"] = connection.exec_driver_sql("SHOW statement_timeout").scalar_one()
+        started = time.monotonic()
+        connection.exec_driver_sql("SELECT pg_sleep(3.5)")  # past the desk's statement limit
+        seen["slept"] = time.monotonic() - started
+
+    try:
+        migrate._run(engine, step, "head")
+        assert seen["timeout"] == "0" and seen["slept"] >= 3.4
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar_one() == "3s"
+    finally:
+        engine.dispose()
+
+
+def test_a_lifted_statement_is_never_armed() -> None:
+    """Only a statement whose execution options lift the deadline runs without the watchdog."""
+    armed: list[float] = []
+
+    class Context:
+        def __init__(self, options: dict[str, Any]) -> None:
+            self.execution_options = options
+
+    original = pg_network.WATCHDOG.arm
+    pg_network.WATCHDOG.arm = lambda sock, seconds: armed.append(seconds) or original(sock, 60)  # type: ignore[method-assign]
+    app, server = socket.socketpair()
+    try:
+        holder = type("Conn", (), {"pgconn": type("PG", (), {"socket": app.fileno()})()})()
+        call = pg_network._guarded(lambda *args: "done", 0.2, "a statement")
+        assert call(holder, "SELECT 1", (), Context(pg_network.NO_DEADLINE)) == "done"
+        assert armed == []
+        assert call(holder, "SELECT 1", (), Context({})) == "done"
+        assert armed == [0.2]
+    finally:
+        pg_network.WATCHDOG.arm = original  # type: ignore[method-assign]
+        app.close()
+        server.close()
