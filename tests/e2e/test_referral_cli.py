@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
@@ -10,7 +9,6 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +16,7 @@ from pypdf import PdfReader
 from girlscourt.cli.main import main
 from girlscourt.services.core import Actor, Core
 from tests.conftest import ADMIN_PASSWORD
+from tests.support import county_today
 
 
 class Cli:
@@ -97,7 +96,7 @@ def one_line(err: str) -> str:
 
 
 def test_consent_referral_send_and_print(cli: Cli, setup: dict[str, int], tmp_path: Path) -> None:
-    today = dt.datetime.now(ZoneInfo("America/Los_Angeles")).date().isoformat()  # county date
+    today = county_today().isoformat()
     consent = cli.add(
         "consent",
         {
