@@ -53,6 +53,13 @@ def run_app(args: list[str]) -> int:
     return subprocess.call([str(BIN / "girlscourt"), *args], cwd=ROOT)
 
 
+def _workers(args: list[str]) -> list[str]:
+    """Two pytest-xdist workers on a machine with two cores or more, unless ``-n`` was given."""
+    if any(arg.startswith(("-n", "--numprocesses")) for arg in args) or (os.cpu_count() or 1) < 2:
+        return []
+    return ["-n", "2"]
+
+
 def run_tests(args: list[str]) -> int:
     """Every check, in order of speed; stops at the first that fails."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
@@ -67,7 +74,7 @@ def run_tests(args: list[str]) -> int:
         ),
         (
             "desktop tests (pytest-qt, offscreen)",
-            [str(PYTHON), "-m", "pytest", "tests/ui", "-m", "not slow", *args],
+            [str(PYTHON), "-m", "pytest", "tests/ui", "-m", "not slow", *_workers(args), *args],
         ),
     ]
     for name, command in steps:
