@@ -19,6 +19,7 @@ import random
 import signal
 import sqlite3
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,10 @@ class Findings:
         return found
 
 
+def _observer(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def inspect(connection: sqlite3.Connection, log: Path) -> Findings:
     youth_ids, episode_ids = f5_writer.read_log(log)
     return Findings(
@@ -106,41 +111,40 @@ def test_sigkill_during_writes_loses_nothing_committed(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["tests.faults.f5_writer"])
     chance = random.Random(SEED)
-    # A read-only observer kept open: it reads through the WAL and, being read-only, never
-    # checkpoints or removes the -wal / -shm files a killed writer leaves.
-    observer = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     failures: list[str] = []
     survived = lost = partial = 0
     started = time.monotonic()
-    try:
-        for round_number in range(ROUNDS):
-            ready = context.Event()
-            writer = context.Process(
-                target=f5_writer.write_until_killed,
-                args=(url, str(log), ready, SEED + round_number),
-                daemon=True,
-            )
-            writer.start()
-            if not ready.wait(timeout=60):
-                writer.kill()
-                pytest.fail(f"round {round_number}: the writer never saved ({writer.exitcode})")
-            time.sleep(chance.uniform(0.0, MAX_DELAY_S))
-            assert writer.is_alive(), f"round {round_number}: the writer stopped by itself"
-            assert writer.pid is not None
-            os.kill(writer.pid, signal.SIGKILL)
-            writer.join(timeout=30)
-            assert writer.exitcode == -signal.SIGKILL
-            assert Path(f"{path}-wal").exists()  # left in place, as a crashed desk leaves it
+    for round_number in range(ROUNDS):
+        ready = context.Event()
+        writer = context.Process(
+            target=f5_writer.write_until_killed,
+            args=(url, str(log), ready, SEED + round_number),
+            daemon=True,
+        )
+        writer.start()
+        if not ready.wait(timeout=60):
+            writer.kill()
+            pytest.fail(f"round {round_number}: the writer never saved ({writer.exitcode})")
+        time.sleep(chance.uniform(0.0, MAX_DELAY_S))
+        assert writer.is_alive(), f"round {round_number}: the writer stopped by itself"
+        assert writer.pid is not None
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.join(timeout=30)
+        assert writer.exitcode == -signal.SIGKILL
+        assert Path(f"{path}-wal").exists()  # left in place, as a crashed desk leaves it
+        # A fresh read-only observer each round, closed again before the next writer starts,
+        # so that writer's open is a cold reopen after a crash (the WAL index rebuilt from
+        # the -wal file). Being read-only it never checkpoints or removes -wal / -shm.
+        with closing(_observer(path)) as observer:
             seen = inspect(observer, log)
-            lost = max(lost, sum(len(ids) for ids in seen.lost.values()))
-            partial = max(partial, sum(len(ids) for ids in seen.partial.values()))
-            if seen.problems():
-                failures.append(f"round {round_number}: {seen.problems()}")
-            else:
-                survived += 1
+        lost = max(lost, sum(len(ids) for ids in seen.lost.values()))
+        partial = max(partial, sum(len(ids) for ids in seen.partial.values()))
+        if seen.problems():
+            failures.append(f"round {round_number}: {seen.problems()}")
+        else:
+            survived += 1
+    with closing(_observer(path)) as observer:
         youths_reported, intakes_reported = inspect(observer, log).reported
-    finally:
-        observer.close()
     elapsed = time.monotonic() - started
     fault_table.record(
         FAULT, rounds=ROUNDS, survived=survived, lost=lost, partial=partial, backend="sqlite"
