@@ -76,7 +76,11 @@ def test_assign_list_end_and_bad_input(cli: Cli, youth_id: int) -> None:
         (["assign-partner", "olu", str(youth_id), "--reason", "mdt_member"], 1, "user: olu is"),
         (["assign-partner", "nobody", str(youth_id), "--reason", "mdt_member"], 1, "nobody"),
         (["assign-partner", "rae", "999", "--reason", "mdt_member"], 1, "youth_id: no youth"),
-        (["assign-partner", "rae", "x1", "--reason", "mdt_member"], 2, "YOUTH_ID: must be a whole number"),
+        (
+            ["assign-partner", "rae", "x1", "--reason", "mdt_member"],
+            2,
+            "YOUTH_ID: must be a whole number",
+        ),
         (["assign-partner", "rae", str(youth_id)], 2, "--reason"),
         (["end-partner", "rae", str(youth_id)], 1, "no open assignment"),
     ):
