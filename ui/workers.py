@@ -36,7 +36,7 @@ _synchronous = False
 _pool: QThreadPool | None = None
 _dispatcher: _Dispatcher | None = None
 _collector: _GuiThreadCollector | None = None
-_active: set[Job] = set()
+_active: dict[Job, _Outcome | None] = {}  # undelivered jobs and what they hold
 
 
 class Job(QObject):
@@ -62,6 +62,16 @@ class Job(QObject):
         self.cancelled = True
 
     def _deliver(self, result: object, error: BaseException | None) -> None:
+        try:
+            self._deliver_once(result, error)
+        finally:
+            # The callbacks are often bound methods of the widget that asked, and may hold its
+            # last reference. Drop them while this job is alive: the widget's ``destroyed``
+            # then reaches a live ``cancel``. Dropped later, inside this job's own
+            # deallocation, that signal would call into a half-freed object and crash.
+            self._on_done = self._on_error = None
+
+    def _deliver_once(self, result: object, error: BaseException | None) -> None:
         self.done = True
         if self.cancelled:
             return
@@ -82,18 +92,22 @@ class Job(QObject):
 class _Dispatcher(QObject):
     """Lives in the GUI thread; a signal emitted to it from a pool thread arrives queued."""
 
-    deliver = Signal(object, object, object)
+    deliver = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self.deliver.connect(self._on_deliver)
 
-    @Slot(object, object, object)
-    def _on_deliver(self, job: Job, result: object, error: object) -> None:
+    @Slot(object)
+    def _on_deliver(self, outcome: _Outcome) -> None:
+        job = outcome.job
         try:
-            job._deliver(result, error if isinstance(error, BaseException) else None)
+            if job is not None:
+                job._deliver(outcome.result, outcome.error)
         finally:
-            _active.discard(job)
+            outcome.release()
+            if job is not None:
+                _active.pop(job, None)
 
 
 class _GuiThreadCollector(QObject):
@@ -128,22 +142,44 @@ class _GuiThreadCollector(QObject):
             gc.enable()
 
 
-class _Call(QRunnable):
+class _Outcome:
+    """Everything one call touches, owned by the GUI thread from start to end.
+
+    A pool thread only borrows it: it fills ``result`` / ``error`` and hands the outcome back.
+    The GUI thread then drops the function, its arguments and the result, so the last
+    reference to anything of the caller's (a closure over a widget, a traceback's frames) is
+    released on the GUI thread, never on the pool thread where freeing a Qt object crashes.
+    """
+
+    __slots__ = ("args", "error", "fn", "job", "kwargs", "result")
+
     def __init__(self, job: Job, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any):
+        self.job: Job | None = job
+        self.fn: Callable[..., Any] = fn
+        self.args, self.kwargs = args, kwargs
+        self.result: object = None
+        self.error: BaseException | None = None
+
+    def release(self) -> None:
+        """Drop every reference held (called on the GUI thread)."""
+        self.job, self.fn, self.args, self.kwargs = None, _noop, (), {}
+        self.result = self.error = None
+
+
+class _Call(QRunnable):
+    def __init__(self, outcome: _Outcome) -> None:
         super().__init__()
-        self._job, self._fn, self._args, self._kwargs = job, fn, args, kwargs
+        self._outcome: _Outcome | None = outcome
 
     def run(self) -> None:
-        result: object = None
-        error: BaseException | None = None
+        outcome = self._outcome
+        assert outcome is not None and _dispatcher is not None
+        self._outcome = None
         try:
-            result = self._fn(*self._args, **self._kwargs)
+            outcome.result = outcome.fn(*outcome.args, **outcome.kwargs)
         except Exception as exc:  # every failure goes back to the GUI thread, typed
-            error = exc
-        self._fn, self._args, self._kwargs = _noop, (), {}  # nothing of the caller's dies here
-        assert _dispatcher is not None
-        _dispatcher.deliver.emit(self._job, result, error)
-        self._job = None  # type: ignore[assignment]  # the GUI thread owns it from here
+            outcome.error = exc
+        _dispatcher.deliver.emit(outcome)  # the GUI thread releases what the outcome holds
 
 
 def _noop() -> None:
@@ -177,8 +213,8 @@ def run(
     job = Job(on_done, on_error)
     if context is not None:
         context.destroyed.connect(job.cancel)
-    _active.add(job)
     if _synchronous:
+        _active[job] = None
         result: object = None
         error: BaseException | None = None
         try:
@@ -188,9 +224,11 @@ def run(
         try:
             job._deliver(result, error)
         finally:
-            _active.discard(job)
+            _active.pop(job, None)
         return job
-    pool.start(_Call(job, fn, args, kwargs))
+    outcome = _Outcome(job, fn, args, kwargs)
+    _active[job] = outcome  # the GUI thread keeps the outcome alive until it is delivered
+    pool.start(_Call(outcome))
     return job
 
 

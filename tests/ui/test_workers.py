@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
 from PySide6.QtCore import QObject, QThread
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import DatabaseUnavailable
@@ -67,6 +68,39 @@ def test_destroyed_context_drops_the_result(qtbot: QtBot) -> None:
     release.set()
     drain_workers()
     assert delivered == []
+
+
+class _Asker(QWidget):
+    """A screen that asks for data and is then let go while the answer is on its way."""
+
+    def __init__(self, seen: list[object]) -> None:
+        super().__init__()
+        self._seen = seen
+
+    def show_result(self, result: object) -> None:
+        self._seen.append(result)
+
+
+def test_a_job_holding_the_last_reference_to_its_widget_ends_cleanly(qtbot: QtBot) -> None:
+    """The job's callback is the widget's last reference; freeing it fires ``destroyed`` at the
+    job's own ``cancel``. That once crashed the process (the job was half freed); now the
+    callbacks are dropped while the job is alive, on the GUI thread, and the widget goes."""
+    seen: list[object] = []
+    release = threading.Event()
+    gone: list[bool] = []
+    asker = _Asker(seen)
+    asker.destroyed.connect(lambda: gone.append(True))
+    job = workers.run(
+        lambda: release.wait(5) and "answer", on_done=asker.show_result, context=asker
+    )
+    del asker  # only the job's callback holds the widget now
+    finished = qtbot.waitSignal(job.finished, timeout=5000)
+    with finished:
+        release.set()
+    del job, finished
+    drain_workers()
+    gc.collect()
+    assert seen == ["answer"] and gone == [True]
 
 
 def test_synchronous_mode_runs_inline() -> None:
