@@ -36,7 +36,7 @@ _synchronous = False
 _pool: QThreadPool | None = None
 _dispatcher: _Dispatcher | None = None
 _collector: _GuiThreadCollector | None = None
-_active: dict[Job, _Outcome | None] = {}  # undelivered jobs and what they hold
+_active: dict[Job, _Outcome] = {}  # undelivered jobs and what each call holds
 
 
 class Job(QObject):
@@ -62,8 +62,10 @@ class Job(QObject):
         self.cancelled = True
 
     def _deliver(self, result: object, error: BaseException | None) -> None:
+        self.done = True
         try:
-            self._deliver_once(result, error)
+            if not self.cancelled:
+                self._emit(result, error)
         finally:
             # The callbacks are often bound methods of the widget that asked, and may hold its
             # last reference. Drop them while this job is alive: the widget's ``destroyed``
@@ -71,10 +73,7 @@ class Job(QObject):
             # deallocation, that signal would call into a half-freed object and crash.
             self._on_done = self._on_error = None
 
-    def _deliver_once(self, result: object, error: BaseException | None) -> None:
-        self.done = True
-        if self.cancelled:
-            return
+    def _emit(self, result: object, error: BaseException | None) -> None:
         if error is None:
             if self._on_done is not None:
                 self._on_done(result)
@@ -100,14 +99,7 @@ class _Dispatcher(QObject):
 
     @Slot(object)
     def _on_deliver(self, outcome: _Outcome) -> None:
-        job = outcome.job
-        try:
-            if job is not None:
-                job._deliver(outcome.result, outcome.error)
-        finally:
-            outcome.release()
-            if job is not None:
-                _active.pop(job, None)
+        _deliver(outcome)
 
 
 class _GuiThreadCollector(QObject):
@@ -160,10 +152,29 @@ class _Outcome:
         self.result: object = None
         self.error: BaseException | None = None
 
+    def execute(self) -> None:
+        """Make the call (on a pool thread, or inline when synchronous) and keep what it gave."""
+        try:
+            self.result = self.fn(*self.args, **self.kwargs)
+        except Exception as exc:  # every failure goes back to the GUI thread, typed
+            self.error = exc
+
     def release(self) -> None:
         """Drop every reference held (called on the GUI thread)."""
         self.job, self.fn, self.args, self.kwargs = None, _noop, (), {}
         self.result = self.error = None
+
+
+def _deliver(outcome: _Outcome) -> None:
+    """On the GUI thread: hand the result to its job, then let go of everything the call held."""
+    job = outcome.job
+    if job is None:  # delivered already
+        return
+    try:
+        job._deliver(outcome.result, outcome.error)
+    finally:
+        outcome.release()
+        _active.pop(job, None)
 
 
 class _Call(QRunnable):
@@ -175,10 +186,7 @@ class _Call(QRunnable):
         outcome = self._outcome
         assert outcome is not None and _dispatcher is not None
         self._outcome = None
-        try:
-            outcome.result = outcome.fn(*outcome.args, **outcome.kwargs)
-        except Exception as exc:  # every failure goes back to the GUI thread, typed
-            outcome.error = exc
+        outcome.execute()
         _dispatcher.deliver.emit(outcome)  # the GUI thread releases what the outcome holds
 
 
@@ -213,22 +221,13 @@ def run(
     job = Job(on_done, on_error)
     if context is not None:
         context.destroyed.connect(job.cancel)
-    if _synchronous:
-        _active[job] = None
-        result: object = None
-        error: BaseException | None = None
-        try:
-            result = fn(*args, **kwargs)
-        except Exception as exc:
-            error = exc
-        try:
-            job._deliver(result, error)
-        finally:
-            _active.pop(job, None)
-        return job
     outcome = _Outcome(job, fn, args, kwargs)
     _active[job] = outcome  # the GUI thread keeps the outcome alive until it is delivered
-    pool.start(_Call(outcome))
+    if _synchronous:
+        outcome.execute()
+        _deliver(outcome)
+    else:
+        pool.start(_Call(outcome))
     return job
 
 
