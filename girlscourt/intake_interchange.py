@@ -55,6 +55,8 @@ def intake_from_json(document: Any) -> IntakeRequest:
         released_at=parse_time("$.released_at", document.get("released_at")),
         release_type=document.get("release_type"),
         housing_unit=document.get("housing_unit"),
+        advocate_at_interview=document.get("advocate_at_interview"),
+        le_advocacy_referral=document.get("le_advocacy_referral"),
     )
     screening = risk = decision = None
     if "screening" in document:
@@ -66,6 +68,7 @@ def intake_from_json(document: Any) -> IntakeRequest:
             s.get("override_reason"),
             s.get("disclosure", False),
             s.get("trigger", "intake"),
+            parse_time("$.screening.identified_at", s.get("identified_at")),
         )
     if "risk" in document:
         r = document["risk"]

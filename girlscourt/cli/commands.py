@@ -6,6 +6,7 @@ from typing import Any
 
 from girlscourt.cli import (
     audit_commands,
+    checklist_commands,
     court_commands,
     db_commands,
     demo_commands,
@@ -24,6 +25,7 @@ GROUPS = [
     youth_commands,
     audit_commands,
     intake_commands,
+    checklist_commands,
     restriction_commands,
     court_commands,
     referral_commands,

@@ -264,17 +264,29 @@ def hearing_add(args: argparse.Namespace) -> int:
 
 
 def hearing_outcome(args: argparse.Namespace) -> int:
+    from girlscourt.domain.court_orders import CourtOrderInput
     from girlscourt.domain.hearing_rules import OutcomeInput
     from girlscourt.interchange import read_json
     from girlscourt.services import hearings
 
     document = _checked(read_json(args.json), "hearing_outcome")
+    waiver = document.get("time_waiver_until")
+    orders = CourtOrderInput(
+        detention_order=document.get("detention_order"),
+        findings_636=document.get("findings_636", {}),
+        counts=document.get("counts", {}),
+        disposition_orders=tuple(document.get("disposition_orders", ())),
+        continuance_basis=document.get("continuance_basis"),
+        time_waiver_until=None if waiver is None else _date("$.time_waiver_until", waiver),
+        waived_by=document.get("waived_by"),
+    )
     data = OutcomeInput(
         outcome=document["outcome"],
         continued_to=_moment("$.continued_to", document.get("continued_to")),
         reason=document.get("reason"),
         youth_consented=document.get("youth_consented"),
         notes=document.get("notes"),
+        orders=orders,
     )
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")

@@ -73,6 +73,8 @@ def intake_add(args: argparse.Namespace) -> int:
             raise LoginFailed(f"--approver: no password (set {APPROVER_PASSWORD_ENV})")
         approver = intake.approver_from_credentials(core, args.approver, password)
     result = intake.record_intake(core, actor, request, approver, operation_id=operation_id)
+    for notice in result.notices:
+        print(f"girlscourt: notice: {notice}", file=sys.stderr)
     if args.result:
         print_json(
             {
@@ -95,6 +97,7 @@ def intake_add(args: argparse.Namespace) -> int:
                 "checklist": [
                     {"step": s.step, "due_at": s.due_at.isoformat()} for s in result.checklist
                 ],
+                "notices": list(result.notices),
             }
         )
     else:

@@ -12,7 +12,7 @@ from girlscourt.cli.output import print_json
 
 
 def register(sub: Any) -> None:
-    """Add ``youth add``, ``youth find`` and ``youth show``."""
+    """Add ``youth add``, ``find``, ``show`` and ``dependency``."""
     youth = sub.add_parser("youth", help="the youth registry").add_subparsers(
         dest="youth_command", metavar="ACTION", required=True
     )
@@ -33,6 +33,18 @@ def register(sub: Any) -> None:
     show.add_argument("id", type=record_id)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=youth_show)
+    dependency = youth.add_parser(
+        "dependency", help="record a change of dependency (WIC 300) status, effective-dated"
+    )
+    dependency.add_argument("id", type=record_id)
+    dependency.add_argument(
+        "--status", required=True, help="none, 300 (dependent), nmd (non-minor dependent), 241.1"
+    )
+    dependency.add_argument("--case-number", help="the child-welfare case number")
+    dependency.add_argument("--since", metavar="YYYY-MM-DD", help="effective date (default today)")
+    dependency.add_argument("--version", type=record_id, help="the record version you saw")
+    dependency.add_argument("--json", action="store_true")
+    dependency.set_defaults(handler=youth_dependency)
 
 
 def youth_add(args: argparse.Namespace) -> int:
@@ -92,4 +104,31 @@ def youth_show(args: argparse.Namespace) -> int:
     else:
         for key, value in document.items():
             print(f"{key}: {value}")
+    return 0
+
+
+def youth_dependency(args: argparse.Namespace) -> int:
+    from girlscourt.domain.dependency_rules import DependencyInput
+    from girlscourt.domain.youth_rules import parse_date
+    from girlscourt.services import dependency
+
+    since = parse_date("--since", args.since) if args.since else None
+    data = DependencyInput(args.status, since, args.case_number)
+    core = open_core(args)
+    actor = sign_in(core, args)
+    view = dependency.set_dependency(core, actor, args.id, args.version, data)
+    current = view.current
+    assert current is not None
+    if args.json:
+        print_json(
+            {
+                "youth_id": view.youth_id,
+                "version": view.version,
+                "dependency_status": current.status,
+                "effective_on": current.effective_on.isoformat(),
+                "child_welfare_case_number": current.child_welfare_case_number,
+            }
+        )
+    else:
+        print(f"{view.youth_id}\t{current.label}\tsince {current.effective_on.isoformat()}")
     return 0

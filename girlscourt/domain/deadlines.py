@@ -276,6 +276,16 @@ def hours_left(deadline: Deadline, now: datetime) -> float:
 
 
 @dataclass(frozen=True)
+class LimitExtension:
+    """A limit the court moved: a continuance for good cause (WIC 682), on the youth's consent,
+    or a time waiver, with the last allowed local day and the reason it shows."""
+
+    rule: str
+    until: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class EpisodeTimes:
     """The custody-episode facts the deadline engine needs (all datetimes aware).
 
@@ -299,6 +309,7 @@ class EpisodeTimes:
     claimed_18_plus: bool = False
     dual_status_candidate: bool = False
     dual_status_hearing_at: datetime | None = None
+    extensions: tuple[LimitExtension, ...] = ()
 
     def __post_init__(self) -> None:
         """Reject naive datetimes."""
@@ -374,6 +385,24 @@ def _hearing_632a(
     return [make_deadline(RULE_632A, due, met, now, calendar)]
 
 
+def _extended(
+    rule: str,
+    due: datetime,
+    met_at: datetime | None,
+    ep: EpisodeTimes,
+    calendar: JudicialCalendar,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Deadline:
+    """The deadline, moved to the latest day a granted continuance or waiver allows."""
+    moves = [x for x in ep.extensions if x.rule == rule and _end_of_day(x.until, tz) > due]
+    if not moves:
+        return make_deadline(rule, due, met_at, now, calendar)
+    latest = max(moves, key=lambda x: x.until)
+    citation = f"{CITATIONS[rule]}; {latest.reason}"
+    return make_deadline(rule, _end_of_day(latest.until, tz), met_at, now, calendar, citation)
+
+
 def _court_deadlines(
     ep: EpisodeTimes, calendar: JudicialCalendar, now: datetime, tz: ZoneInfo
 ) -> list[Deadline]:
@@ -389,15 +418,21 @@ def _court_deadlines(
         due = jurisdiction_deadline_657(
             ep.detention_hearing_at, calendar, ep.detained, ep.petition_filed_at, tz
         )
-        result.append(make_deadline(RULE_657, due, ep.jurisdiction_at, now, calendar))
+        result.append(_extended(RULE_657, due, ep.jurisdiction_at, ep, calendar, now, tz))
     if ep.jurisdiction_at is not None and (ep.detained or ep.petition_filed_at is not None):
         due = disposition_deadline_702(
             ep.jurisdiction_at, calendar, ep.detained, ep.petition_filed_at, tz
         )
-        result.append(make_deadline(RULE_702, due, ep.disposition_at, now, calendar))
+        result.append(_extended(RULE_702, due, ep.disposition_at, ep, calendar, now, tz))
     if ep.dual_status_candidate and ep.detained and ep.detention_hearing_at is not None:
         due = hearing_241_1_deadline(ep.detention_hearing_at, calendar, tz)
         result.append(make_deadline(RULE_241_1, due, ep.dual_status_hearing_at, now, calendar))
+    elif ep.dual_status_candidate and start_657 is not None and ep.petition_filed_at is not None:
+        due = _calendar_days_after_petition(ep.petition_filed_at, NOT_DETAINED_CALENDAR_DAYS, tz)
+        citation = f"{CITATIONS[RULE_241_1]} (not detained: within 30 days of the petition)"
+        result.append(
+            make_deadline(RULE_241_1, due, ep.dual_status_hearing_at, now, calendar, citation)
+        )
     return result
 
 
@@ -419,8 +454,12 @@ def compute_deadlines(
       jurisdiction hearing. None while the minor awaits the detention hearing in custody, since
       the branch is not decided yet.
     - WIC702: once jurisdiction is found; met by the disposition hearing.
-    - WIC241_1: detained dual-status candidates only; met by the 241.1 hearing.
-    Continuances, time waivers and good-cause findings are not applied here.
+    - WIC241_1: dual-status candidates (a dependent charged on a 602 matter): detained, 15 court
+      days from the detention hearing; not detained, 30 days from the petition; met by the
+      241.1 hearing.
+    - A continuance the court granted for good cause (WIC 682), on the youth's consent, or with
+      a time waiver moves the WIC 657 / 702 limit to the latest day it allows, and the
+      deadline's citation says why (``extensions``).
     """
     require_aware(now, "now")
     result = (

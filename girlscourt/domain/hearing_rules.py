@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from girlscourt.domain.court_orders import CourtOrderInput
 from girlscourt.domain.deadlines import (
     DISPOSITION_JUDICIAL_DAYS_DETAINED,
     HEARING_241_1_COURT_DAYS,
@@ -582,6 +583,7 @@ class OutcomeInput:
     reason: str | None = None
     youth_consented: bool | None = None
     notes: str | None = None
+    orders: CourtOrderInput | None = None
 
 
 def validate_outcome(

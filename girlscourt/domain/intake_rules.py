@@ -14,7 +14,14 @@ from girlscourt.domain.value_rules import check_moment, quoted
 from girlscourt.domain.youth_rules import age_on
 from girlscourt.errors import RuleRefused, ValidationError
 
-CHARGE_LEVELS = ("felony", "misdemeanor", "infraction", "wobbler")
+CHARGE_LEVELS = ("felony", "misdemeanor", "infraction", "wobbler", "status")
+LEAST_SERIOUS = frozenset({"misdemeanor", "infraction", "status"})  # the 631(b) track
+FUTURE_GRACE = dt.timedelta(hours=1)
+CLOCK_EVENTS = ("identification", "custody")
+WRITTEN_REPORT, WRITTEN_REPORT_HOURS = (
+    "written_report_ss8572",
+    36,
+)  # a custody start later than this ahead is a typo
 DECISIONS = ("release", "alternative", "detain")
 
 
@@ -32,6 +39,7 @@ class ChargeCode:
     violent: bool
     weapon: bool
     sb1322: bool = False
+    status_offence: bool = False  # WIC 601: no secure detention but within WIC 207
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Code:
     label: str
     refused_for_dependents: bool = False
     never_alone: bool = False
+    status_offence_exception: bool = False  # a WIC 207 hold a status-only youth may get
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class ChecklistSpec:
     label: str
     sla_hours: float
     county_to_confirm: bool = False
+    clock_from: str = "identification"  # or "custody": the event the step's time runs from
+    report_details: bool = False  # a mandated report: who reported, to whom, the number
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,16 @@ def parse_codes(data: Mapping[str, Any], source: str) -> IntakeCodes:
         if code.level not in CHARGE_LEVELS:
             raise ConfigurationError(
                 f"{source}: charges[{code.code}].level: unknown level {code.level!r}"
+            )
+    for spec in (*steps, disclosure, *sb1322):
+        if spec.clock_from not in CLOCK_EVENTS:
+            raise ConfigurationError(
+                f"{source}: {spec.code}.clock_from: must be one of {', '.join(CLOCK_EVENTS)}"
+            )
+        if spec.code == WRITTEN_REPORT and spec.sla_hours > WRITTEN_REPORT_HOURS:
+            raise ConfigurationError(
+                f"{source}: {spec.code}.sla_hours: PC 11166(a) allows at most "
+                f"{WRITTEN_REPORT_HOURS} hours"
             )
     return IntakeCodes(
         charges,
@@ -134,6 +155,8 @@ class EpisodeInput:
     released_at: dt.datetime | None = None
     release_type: str | None = None
     housing_unit: str | None = None
+    advocate_at_interview: bool | None = None  # an advocate at the law-enforcement interview
+    le_advocacy_referral: bool | None = None  # law enforcement referred her to an advocate
 
 
 @dataclass(frozen=True)
@@ -156,6 +179,7 @@ class CheckedCharge:
     violent: bool
     weapon: bool
     sb1322: bool
+    status_offence: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +191,12 @@ class CheckedEpisode:
     age_at_custody: int
     needs_age_exception: bool
     flags_631b: dict[str, bool] = field(default_factory=dict)
+    struck: tuple[CheckedCharge, ...] = ()  # SB 1322: counts not booked against a minor
+
+    @property
+    def status_only(self) -> bool:
+        """Every booked count is a WIC 601 status offence (WIC 207 bars secure detention)."""
+        return bool(self.charges) and all(c.status_offence for c in self.charges)
 
 
 def require_aware(name: str, value: dt.datetime | None) -> None:
@@ -201,23 +231,34 @@ def check_charges(charges: Sequence[ChargeInput], codes: IntakeCodes) -> tuple[C
                 known.violent if charge.violent is None else charge.violent,
                 known.weapon if charge.weapon is None else charge.weapon,
                 known.sb1322,
+                known.status_offence,
             )
         )
     return tuple(checked)
 
 
 def sb1322_applies(age_at_custody: int, charges: Sequence[CheckedCharge]) -> bool:
-    """SB 1322: a minor whose only charges are PC 647(b) / PC 653.22 is not booked on them."""
-    return age_at_custody < 18 and bool(charges) and all(c.sb1322 for c in charges)
+    """SB 1322: PC 647(b) / PC 653.22 do not apply to a minor: any such count is struck."""
+    return age_at_custody < 18 and any(c.sb1322 for c in charges)
 
 
 def check_episode(
-    episode: EpisodeInput, dob: dt.date, codes: IntakeCodes, tz: dt.tzinfo
+    episode: EpisodeInput,
+    dob: dt.date,
+    codes: IntakeCodes,
+    tz: dt.tzinfo,
+    now: dt.datetime | None = None,
 ) -> CheckedEpisode:
-    """Validate the episode; SB 1322 raises SB1322Refusal (the caller starts protective steps)."""
+    """Validate the episode. SB 1322 strikes PC 647(b) / 653.22 counts against a minor; when no
+    other count is left it raises SB1322Refusal (the caller starts the protective steps)."""
     for name in ("custody_start_at", "petition_filed_at", "detention_hearing_at", "released_at"):
         require_aware(name, getattr(episode, name))
     start = episode.custody_start_at
+    if now is not None and start > now + FUTURE_GRACE:
+        raise ValidationError(
+            "custody_start_at",
+            "is more than an hour from now; enter the time custody began",
+        )
     for name in ("petition_filed_at", "detention_hearing_at", "released_at"):
         value = getattr(episode, name)
         if value is not None and value < start:
@@ -242,18 +283,33 @@ def check_episode(
             f"the youth was {age} at custody, outside the juvenile limits {youngest}–{oldest}; "
             "record the reason this intake proceeds",
         )
+    struck: tuple[CheckedCharge, ...] = ()
     if sb1322_applies(age, charges):
-        raise SB1322Refusal(
-            "charges: under SB 1322 a youth under 18 is not booked on PC 647(b) or PC 653.22 "
-            "alone. A child-welfare report and a CSEC screening have been started instead."
-        )
+        struck = tuple(c for c in charges if c.sb1322)
+        charges = tuple(c for c in charges if not c.sb1322)
+        if not charges:
+            raise SB1322Refusal(
+                "charges: under SB 1322 a youth under 18 is not booked on PC 647(b) or "
+                "PC 653.22. A child-welfare report and a CSEC screening have been started "
+                "instead."
+            )
     flags = {
-        "misdemeanour_only": all(c.level in {"misdemeanor", "infraction"} for c in charges),
+        "misdemeanour_only": all(c.level in LEAST_SERIOUS for c in charges),
         "non_violent": not any(c.violent or c.weapon for c in charges),
         "not_on_probation": not episode.on_probation,
         "warrantless": not episode.warrant,
     }
-    return CheckedEpisode(episode, charges, age, outside, flags)
+    return CheckedEpisode(episode, charges, age, outside, flags, struck)
+
+
+def sb1322_notice(struck: Sequence[CheckedCharge]) -> str:
+    """What the officer reads when counts were struck and the others booked."""
+    counts = ", ".join(c.code for c in struck)
+    return (
+        f"charges: {counts} not booked: under SB 1322 PC 647(b) and PC 653.22 do not apply to "
+        "a youth under 18; the other counts are booked. A child-welfare report and a CSEC "
+        "screening have been started."
+    )
 
 
 def override_direction(recommended_band: str, decision: str) -> str | None:
@@ -266,6 +322,36 @@ def override_direction(recommended_band: str, decision: str) -> str | None:
     return None if delta == 0 else ("up" if delta > 0 else "down")
 
 
+def _check_grounds(
+    reasons: Sequence[str], *, dependent: bool, status_only: bool, codes: IntakeCodes
+) -> None:
+    """The statutory grounds of a detention: WIC 628 / 635, 636 for a dependent, 207."""
+    if not reasons:
+        raise ValidationError(
+            "detention_reasons", "a detention needs at least one statutory ground"
+        )
+    if dependent and any(codes.detention_reasons[r].refused_for_dependents for r in reasons):
+        raise RuleRefused(
+            "detention_reasons: a WIC 300 dependent may not be detained because no placement "
+            "is available (WIC 636); give another statutory ground or release"
+        )
+    if status_only and not any(
+        codes.detention_reasons[r].status_offence_exception for r in reasons
+    ):
+        holds = [c.label for c in codes.detention_reasons.values() if c.status_offence_exception]
+        allowed = f" (allowed: {'; '.join(holds)})" if holds else ""
+        raise RuleRefused(
+            "decision: a youth charged only with WIC 601 status offences may not be held in "
+            f"secure detention (WIC 207){allowed}; release, or refer to child welfare"
+        )
+    if all(codes.detention_reasons[r].never_alone for r in reasons):
+        named = " or ".join(f"“{codes.detention_reasons[r].label}”" for r in reasons)
+        raise RuleRefused(
+            f"detention_reasons: detention may not rest on {named} alone (WIC 635, 628); "
+            "give a statutory ground or release"
+        )
+
+
 def check_decision(
     decision: DecisionInput,
     recommended_band: str,
@@ -273,27 +359,16 @@ def check_decision(
     dependent: bool,
     codes: IntakeCodes,
     approver_may_approve: bool | None,
+    status_only: bool = False,
 ) -> str | None:
-    """Apply WIC 635/636 and the override rule; return the override direction (or None)."""
+    """Apply WIC 207, 628/635, 636 and the override rule; return the override direction."""
     direction = override_direction(recommended_band, decision.decision)
     reasons = list(dict.fromkeys(decision.detention_reasons))
     for index, reason in enumerate(reasons):
         if reason not in codes.detention_reasons:
             raise ValidationError(f"detention_reasons[{index}]", f"unknown reason {quoted(reason)}")
     if decision.decision == "detain":
-        if not reasons:
-            raise ValidationError(
-                "detention_reasons", "a detention needs at least one statutory ground"
-            )
-        if dependent and any(codes.detention_reasons[r].refused_for_dependents for r in reasons):
-            raise RuleRefused(
-                "detention_reasons: a WIC 300 dependent may not be detained because no placement "
-                "is available (WIC 636); give another statutory ground or release"
-            )
-        if all(codes.detention_reasons[r].never_alone for r in reasons):
-            raise RuleRefused(
-                "detention_reasons: detention may not rest on county of residence alone (WIC 635)"
-            )
+        _check_grounds(reasons, dependent=dependent, status_only=status_only, codes=codes)
     if direction is None:
         return None
     if decision.override_reason_code not in codes.override_reasons:

@@ -19,6 +19,7 @@ from girlscourt.db.models import (
     Petition,
     Youth,
 )
+from girlscourt.domain.court_orders import validate_orders
 from girlscourt.domain.hearing_rules import (
     ACTIVE_OUTCOMES,
     CONTINUED,
@@ -61,6 +62,7 @@ from girlscourt.services.court import (
     hidden_case_ids,
 )
 from girlscourt.services.court_calendar import calendar_in
+from girlscourt.services.court_orders import apply_orders
 
 DET, JUR = "DET", "JUR"
 
@@ -805,6 +807,13 @@ def record_outcome(
         clean = validate_outcome(
             data, local.date(), cat.detained(row.custody_status), core.today(), tz
         )
+        orders = validate_orders(
+            data.orders,
+            row.hearing_type,
+            clean.outcome,
+            clean.continued_to.astimezone(tz).date() if clean.continued_to else None,
+            clean.youth_consented,
+        )
         warnings: tuple[HearingWarning, ...] = ()
         next_row: Hearing | None = None
         if clean.outcome == CONTINUED:
@@ -843,6 +852,7 @@ def record_outcome(
         row.continued_to_id = next_row.id if next_row else None
         row.continuance_reason = clean.reason
         row.youth_consented = clean.youth_consented
+        apply_orders(session, core, actor, row, orders)
         if clean.notes:
             row.notes = clean.notes
         row.updated_at = core.now()

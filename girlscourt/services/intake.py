@@ -22,6 +22,7 @@ from girlscourt.db.models import (
     Youth,
 )
 from girlscourt.domain.deadlines import Deadline
+from girlscourt.domain.dependency_rules import is_dependent
 from girlscourt.domain.instruments import (
     Instrument,
     RiskResult,
@@ -30,6 +31,7 @@ from girlscourt.domain.instruments import (
     score_screening,
 )
 from girlscourt.domain.intake_rules import (
+    FUTURE_GRACE,
     CheckedEpisode,
     DecisionInput,
     EpisodeInput,
@@ -37,6 +39,7 @@ from girlscourt.domain.intake_rules import (
     check_decision,
     check_episode,
     require_aware,
+    sb1322_notice,
 )
 from girlscourt.domain.permissions import Action, Role
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
@@ -59,6 +62,7 @@ class ScreeningInput:
     override_reason: str | None = None
     disclosure: bool = False
     trigger: str = "intake"
+    identified_at: dt.datetime | None = None  # when it was done; default: when it is saved
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class IntakeResult:
     override_direction: str | None
     deadlines: tuple[Deadline, ...]
     checklist: tuple[StepView, ...] = field(default=())
+    notices: tuple[str, ...] = ()  # what the officer must read: counts struck under SB 1322
 
 
 def approver_allowed(officer: Actor, approver: Actor | None) -> bool | None:
@@ -144,7 +149,12 @@ def _require_training(session: Session, core: Core, actor: Actor, tool: Instrume
 
 
 def _protective_response(
-    core: Core, actor: Actor, youth_id: int, operation_id: str, digest: str | None
+    core: Core,
+    actor: Actor,
+    youth_id: int,
+    custody_start_at: dt.datetime,
+    operation_id: str,
+    digest: str | None,
 ) -> None:
     """SB 1322: no booking; a child-welfare report and a CSEC screening start instead."""
     with core.write() as session:
@@ -155,7 +165,8 @@ def _protective_response(
             youth_id=youth_id,
             episode_id=None,
             screening_id=None,
-            started_at=core.now(),
+            identified_at=custody_start_at,
+            custody_at=custody_start_at,
         )
         core.audit(
             session,
@@ -205,8 +216,9 @@ def _checked_episode(core: Core, request: IntakeRequest) -> tuple[CheckedEpisode
         youth = session.get(Youth, request.episode.youth_id)
         if youth is None:
             raise NotFound(f"youth_id: no youth {request.episode.youth_id}")
-        dob, dependent = youth.dob, youth.dependency_status in {"300", "241.1"}
-    return check_episode(request.episode, dob, codes, core.settings.timezone), dependent
+        dob, dependent = youth.dob, is_dependent(youth.dependency_status)
+    checked = check_episode(request.episode, dob, codes, core.settings.timezone, core.now())
+    return checked, dependent
 
 
 def _record_intake(
@@ -230,7 +242,14 @@ def _record_intake(
     try:
         checked, dependent = _checked_episode(core, request)
     except SB1322Refusal:
-        _protective_response(core, actor, request.episode.youth_id, operation_id, digest)
+        _protective_response(
+            core,
+            actor,
+            request.episode.youth_id,
+            request.episode.custody_start_at,
+            operation_id,
+            digest,
+        )
         raise
     screening = _score_screening(request.screening) if request.screening else None
     risk = preview_risk(request.risk) if request.risk else None
@@ -242,6 +261,7 @@ def _record_intake(
             dependent=dependent,
             codes=codes,
             approver_may_approve=approver_allowed(actor, approver),
+            status_only=checked.status_only,
         )
     with core.write() as session:
         episode = _write_episode(session, core, actor, checked)
@@ -279,6 +299,7 @@ def _record_intake(
             direction,
             tuple(m.deadline for m in deadlines),
             tuple(s for s in steps if s.episode_id == episode.id),
+            (sb1322_notice(checked.struck),) if checked.struck else (),
         )
 
 
@@ -359,6 +380,9 @@ def _write_episode(
         release_type=data.release_type,
         housing_unit=data.housing_unit,
         created_by=actor.user_id,
+        sb1322_struck=", ".join(c.code for c in checked.struck)[:200] or None,
+        advocate_at_interview=data.advocate_at_interview,
+        le_advocacy_referral=data.le_advocacy_referral,
     )
     session.add(episode)
     session.flush()
@@ -374,11 +398,45 @@ def _write_episode(
         for c in checked.charges
     )
     core.audit(session, actor, "intake.create", record_kind="episode", record_id=episode.id)
+    if checked.struck:  # SB 1322: the other counts book; the protective steps start, once
+        protocol_checklist.start_steps(
+            session,
+            intake_codes().sb1322_steps,
+            youth_id=data.youth_id,
+            episode_id=episode.id,
+            screening_id=None,
+            identified_at=data.custody_start_at,
+            custody_at=data.custody_start_at,
+        )
+        core.audit(
+            session,
+            actor,
+            "intake.sb1322",
+            record_kind="episode",
+            record_id=episode.id,
+            outcome="struck",
+            detail=episode.sb1322_struck,
+        )
     if checked.needs_age_exception:
         core.audit(
             session, actor, "intake.age_exception", record_kind="episode", record_id=episode.id
         )
     return episode
+
+
+def _identified_at(data: ScreeningInput, episode: CustodyEpisode, now: dt.datetime) -> dt.datetime:
+    """When the youth was identified: the screening's own time if given (a late entry), else
+    now. The protocol steps' clocks run from it, never from the time it was typed."""
+    if data.identified_at is None:
+        return now
+    require_aware("screening.identified_at", data.identified_at)
+    if data.identified_at > now + FUTURE_GRACE:
+        raise ValidationError("screening.identified_at", "is in the future")
+    if data.identified_at < episode.custody_start_at:
+        raise ValidationError(
+            "screening.identified_at", "is before custody started (screen at or after intake)"
+        )
+    return data.identified_at
 
 
 def _write_screening(
@@ -393,6 +451,7 @@ def _write_screening(
 ) -> tuple[int, str]:
     training_id = _require_training(session, core, actor, tool)
     now = core.now()
+    identified = _identified_at(data, episode, now)
     row = Screening(
         youth_id=episode.youth_id,
         episode_id=episode.id,
@@ -410,6 +469,7 @@ def _write_screening(
         override_reason=None if data.disclosure else scored.override_reason,
         disclosure=data.disclosure,
         completed_at=now,
+        identified_at=identified,
     )
     session.add(row)
     session.flush()
@@ -434,7 +494,8 @@ def _write_screening(
             youth_id=episode.youth_id,
             episode_id=episode.id,
             screening_id=row.id,
-            started_at=now,
+            identified_at=identified,
+            custody_at=episode.custody_start_at,
         )
     return row.id, level
 

@@ -59,6 +59,8 @@ def refresh_episodes(
     calendar: JudicialCalendar,
     tz: ZoneInfo,
     now: dt.datetime,
+    *,
+    with_court_orders: bool = True,
 ) -> dict[int, list[MetDeadline]]:
     """Recompute and store the deadlines of these episodes (inside the caller's transaction);
     returns what was computed, with each deadline's state at ``now``."""
@@ -66,7 +68,9 @@ def refresh_episodes(
     found: dict[int, list[MetDeadline]] = {}
     for chunk in _chunks(ids):
         rows = session.execute(select(*EPISODE_COLUMNS).where(CustodyEpisode.id.in_(chunk))).all()
-        computed = episode_deadlines(session, rows, calendar, now, tz)
+        computed = episode_deadlines(
+            session, rows, calendar, now, tz, with_court_orders=with_court_orders
+        )
         youth_of = {r.id: r.youth_id for r in rows}
         session.execute(
             delete(LegalDeadline).where(LegalDeadline.episode_id.in_(chunk)),
@@ -159,12 +163,21 @@ def _all_episodes(session: Session) -> list[int]:
 
 
 def _refresh_counting(
-    session: Session, ids: Sequence[int], calendar: JudicialCalendar, tz: ZoneInfo, now: dt.datetime
+    session: Session,
+    ids: Sequence[int],
+    calendar: JudicialCalendar,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    *,
+    with_court_orders: bool = True,
 ) -> int:
     """Refresh chunk by chunk, keeping only the count (a whole county's worth of episodes)."""
     total = 0
     for chunk in _chunks(ids):
-        total += sum(len(v) for v in refresh_episodes(session, chunk, calendar, tz, now).values())
+        found = refresh_episodes(
+            session, chunk, calendar, tz, now, with_court_orders=with_court_orders
+        )
+        total += sum(len(v) for v in found.values())
     return total
 
 
@@ -191,7 +204,9 @@ def backfill(connection: Connection, tz: ZoneInfo) -> int:
     now = utcnow()
     with Session(bind=connection) as session:  # joins the migration's transaction
         calendar = calendar_in(session, now.astimezone(tz).date())
-        return _refresh_counting(session, _all_episodes(session), calendar, tz, now)
+        return _refresh_counting(  # the hearing table has no court orders yet at that revision
+            session, _all_episodes(session), calendar, tz, now, with_court_orders=False
+        )
 
 
 def stored_count(session: Session) -> int:

@@ -38,6 +38,10 @@ class StepView:
     done_by: int | None
     notes: str | None
     county_to_confirm: bool
+    report_details: bool = False  # a mandated report: completing it asks who, to whom, number
+    reported_by: str | None = None
+    reported_to: str | None = None
+    report_number: str | None = None
 
     def state(self, now: dt.datetime) -> str:
         """``done``, ``overdue`` or ``open``."""
@@ -81,7 +85,19 @@ def view(row: ChecklistStep) -> StepView:
         row.done_by,
         row.notes,
         spec.county_to_confirm if spec else False,
+        spec.report_details if spec else False,
+        row.reported_by,
+        row.reported_to,
+        row.report_number,
     )
+
+
+def _clock_start(
+    spec: ChecklistSpec, identified_at: dt.datetime, custody_at: dt.datetime | None
+) -> dt.datetime:
+    if spec.clock_from == "custody" and custody_at is not None:
+        return custody_at
+    return identified_at
 
 
 def start_steps(
@@ -91,9 +107,14 @@ def start_steps(
     youth_id: int,
     episode_id: int | None,
     screening_id: int | None,
-    started_at: dt.datetime,
+    identified_at: dt.datetime,
+    custody_at: dt.datetime | None = None,
 ) -> list[ChecklistStep]:
-    """Add the steps not already open for this youth (a re-screen does not duplicate them)."""
+    """Add the steps not already open for this youth (a re-screen does not duplicate them).
+
+    Each step's time runs from the event it names (``clock_from``): identification, or the
+    start of custody; never from when the record was typed, so a late entry shows late steps.
+    """
     open_steps = set(
         session.execute(
             select(ChecklistStep.step).where(
@@ -107,7 +128,8 @@ def start_steps(
             episode_id=episode_id,
             screening_id=screening_id,
             step=spec.code,
-            due_at=started_at + dt.timedelta(hours=spec.sla_hours),
+            due_at=_clock_start(spec, identified_at, custody_at)
+            + dt.timedelta(hours=spec.sla_hours),
         )
         for spec in specs
         if spec.code not in open_steps
@@ -130,11 +152,37 @@ def steps_for_youth(session: Session, youth_id: int) -> list[StepView]:
     return [view(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class ReportDetails:
+    """A mandated report as made: who made it, to whom (agency and person), its number."""
+
+    reported_by: str | None = None
+    reported_to: str | None = None
+    report_number: str | None = None
+
+
+def _checked_report(details: ReportDetails | None, required: bool) -> ReportDetails:
+    details = details or ReportDetails()
+    if not required:
+        return ReportDetails()
+    return ReportDetails(
+        clean_text("reported_by", details.reported_by, required=True, max_length=120),
+        clean_text("reported_to", details.reported_to, required=True, max_length=120),
+        clean_text("report_number", details.report_number, required=True, max_length=60),
+    )
+
+
 def complete_step(
-    core: Core, actor: Actor, step_id: int, expected_version: int, notes: str | None = None
+    core: Core,
+    actor: Actor,
+    step_id: int,
+    expected_version: int,
+    notes: str | None = None,
+    report: ReportDetails | None = None,
 ) -> StepView:
     """Mark a step done, stamped with who and when (NotFound, audited, if sealing hides the
-    youth: the step is part of her record)."""
+    youth: the step is part of her record). A mandated report needs who reported, to whom and
+    the report number."""
     core.require(actor, Action.CHECKLIST_UPDATE, record_kind="checklist_step", record_id=step_id)
     text = clean_text("notes", notes, required=False, max_length=2000, multiline=True)
     if not actor.may(Action.SEALED_ACCESS):
@@ -161,7 +209,11 @@ def complete_step(
             )
         if row.done_at is not None:
             raise RuleRefused(f"checklist step {step_id}: already done")
+        spec = _spec_for(row)
+        made = _checked_report(report, spec is not None and spec.report_details)
         row.done_at, row.done_by, row.notes = core.now(), actor.user_id, text
+        row.reported_by, row.reported_to = made.reported_by, made.reported_to
+        row.report_number = made.report_number
         core.audit(
             session,
             actor,

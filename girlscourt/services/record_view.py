@@ -14,7 +14,9 @@ from girlscourt.db.models import (
     Petition,
     Referral,
     Screening,
+    Youth,
 )
+from girlscourt.domain.dependency_rules import STATUSES
 from girlscourt.domain.permissions import Action
 from girlscourt.interchange import youth_to_json
 from girlscourt.services import protocol_checklist
@@ -57,6 +59,7 @@ def youth_document(
     document: dict[str, Any] = {"id": record.id, "version": record.version}
     document |= youth_to_json(record.data)
     document["initials"] = record.initials
+    document["dependency"] = _dependency(core, youth_id)
     withheld = [section for section, action in _SECTIONS if not actor.may(action)]
     with core.read() as session:
         episodes = (
@@ -187,3 +190,16 @@ def youth_document(
     if withheld:
         document["withheld_sections"] = withheld
     return document
+
+
+def _dependency(core: Core, youth_id: int) -> dict[str, Any]:
+    """The youth's dependency status as it stands (the history is in the audit and the table)."""
+    with core.read() as session:
+        youth = session.get(Youth, youth_id)
+        assert youth is not None
+        return {
+            "status": youth.dependency_status,
+            "label": STATUSES.get(youth.dependency_status, youth.dependency_status),
+            "since": youth.dependency_since.isoformat() if youth.dependency_since else None,
+            "child_welfare_case_number": youth.child_welfare_case_number,
+        }

@@ -141,7 +141,7 @@ def test_refused_booking_is_answered_again_without_a_second_protective_response(
         applied = session.execute(select(AppliedOperation.kind)).scalars().all()
     assert responses == 1  # the protective response was made once, the refusal said twice
     assert applied.count("intake.sb1322") == 1
-    assert _count(desk, ChecklistStep.id) == 2 and _count(desk, CustodyEpisode.id) == 0
+    assert _count(desk, ChecklistStep.id) == 3 and _count(desk, CustodyEpisode.id) == 0
     with pytest.raises(SB1322Refusal):  # without an operation id it is a new attempt
         intake.record_intake(desk, officer, refused)
     with desk.read() as session:

@@ -102,5 +102,9 @@ def test_a_shared_step_code_reads_as_the_list_that_started_it(
         view = protocol_checklist.checklist_for_youth(at_night, officer, youth_id)
         return next(e.step.label for e in view.steps if e.step.step == "child_welfare_report")
 
-    assert label(screened) == "Child-welfare hotline report made"
-    assert label(refused).startswith("Child-welfare hotline report (SB 1322")
+    assert label(screened).startswith(
+        "Mandated report by telephone to the child-welfare hotline (PC"
+    )
+    assert label(refused).startswith(
+        "Mandated report by telephone to the child-welfare hotline (SB 1322"
+    )

@@ -79,6 +79,7 @@ def test_full_intake_with_possible_concern_starts_protocol(
         "mental_health_referral",
         "da_csec_prosecutor",
         "child_welfare_report",
+        "written_report_ss8572",
         "restrictions_reviewed",
         "mdt_referral",
     }
@@ -121,7 +122,7 @@ def test_sb1322_refuses_booking_and_starts_protective_steps(at_night: Core, offi
         refused = session.execute(
             select(AuditEvent).where(AuditEvent.action == "intake.sb1322")
         ).scalar_one()
-    assert steps == {"child_welfare_report", "csec_screening"}
+    assert steps == {"child_welfare_report", "written_report_ss8572", "csec_screening"}
     assert refused.outcome == "refused" and refused.record_id == youth_id
 
 

@@ -303,7 +303,11 @@ def test_sb1322_is_explained_before_and_after_saving(
     qtbot.mouseClick(page.message.button, Qt.MouseButton.LeftButton)
     assert navigator.opened == [youth_id]
     view = protocol_checklist.checklist_for_youth(at_night, officer, youth_id)
-    assert {e.step.step for e in view.steps} == {"child_welfare_report", "csec_screening"}
+    assert {e.step.step for e in view.steps} == {
+        "child_welfare_report",
+        "written_report_ss8572",
+        "csec_screening",
+    }
     assert view.episodes == ()  # she was not booked
 
 

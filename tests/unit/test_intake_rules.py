@@ -42,9 +42,10 @@ def test_sb1322_refuses_booking_a_minor_on_commercial_sex_charges_alone(
         check_episode(episode(*codes), DOB_15, intake_codes(), TZ)
 
 
-def test_sb1322_does_not_apply_with_another_charge_or_to_an_adult() -> None:
+def test_sb1322_strikes_the_count_with_another_charge_and_does_not_apply_to_an_adult() -> None:
     checked = check_episode(episode("PC 647(b)", "PC 211"), DOB_15, intake_codes(), TZ)
-    assert [c.code for c in checked.charges] == ["PC 647(b)", "PC 211"]
+    assert [c.code for c in checked.charges] == ["PC 211"]
+    assert [c.code for c in checked.struck] == ["PC 647(b)"]
     adult = check_episode(
         episode("PC 647(b)", age_exception_reason="Jurisdiction retained to 21 (WIC 607)"),
         dt.date(2007, 1, 1),

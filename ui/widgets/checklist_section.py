@@ -219,6 +219,27 @@ class ChecklistSection(QWidget):
         self.done_button.setAutoDefault(False)
         for widget in (note_label, self.note, self.done_button):
             widget.setVisible(self._can_complete)
+        self.report_box = QWidget()  # a mandated report: who made it, to whom, its number
+        report_row = QHBoxLayout(self.report_box)
+        report_row.setContentsMargins(0, 0, 0, 0)
+        self.reported_by, self.reported_to, self.report_number = (
+            QLineEdit(),
+            QLineEdit(),
+            QLineEdit(),
+        )
+        for edit, text, hint, length in (
+            (self.reported_by, "Reported &by", "Who made the report", 120),
+            (self.reported_to, "Reported &to", "Agency and person who took it", 120),
+            (self.report_number, "Report n&umber", "The hotline's reference", 60),
+        ):
+            edit.setPlaceholderText(hint)
+            edit.setMaxLength(length)
+            edit.setAccessibleName(text.replace("&", ""))
+            label = QLabel(text)
+            label.setBuddy(edit)
+            report_row.addWidget(label)
+            report_row.addWidget(edit, 1)
+        self.report_box.setVisible(False)
 
         steps_box = QGroupBox("CSEC protocol steps")
         steps_column = QVBoxLayout(steps_box)
@@ -227,6 +248,7 @@ class ChecklistSection(QWidget):
         mark.addWidget(note_label)
         mark.addWidget(self.note, 1)
         mark.addWidget(self.done_button)
+        steps_column.addWidget(self.report_box)
         steps_column.addLayout(mark)
 
         self.deadlines_model: _RowsModel[DeadlineRow] = _RowsModel(
@@ -437,8 +459,10 @@ class ChecklistSection(QWidget):
         self, _selected: QItemSelection | None = None, _deselected: QItemSelection | None = None
     ) -> None:
         step = self.selected_step()
-        self.done_button.setEnabled(
-            self._can_complete and not self._busy and step is not None and step.done_at is None
+        open_step = step is not None and step.done_at is None
+        self.done_button.setEnabled(self._can_complete and not self._busy and open_step)
+        self.report_box.setVisible(
+            self._can_complete and open_step and step is not None and step.report_details
         )
 
     def select_step(self, code: str) -> bool:
@@ -459,6 +483,13 @@ class ChecklistSection(QWidget):
         self.done_button.setEnabled(False)
         self.message.clear()
         note = self.note.text().strip() or None
+        report = None
+        if step.report_details:
+            report = protocol_checklist.ReportDetails(
+                self.reported_by.text().strip() or None,
+                self.reported_to.text().strip() or None,
+                self.report_number.text().strip() or None,
+            )
         workers.run(
             protocol_checklist.complete_step,
             self.context.core,
@@ -466,6 +497,7 @@ class ChecklistSection(QWidget):
             step.id,
             step.version,
             note,
+            report,
             on_done=self._marked,
             on_error=lambda error: self._mark_failed(step, error),
             context=self,
@@ -473,7 +505,8 @@ class ChecklistSection(QWidget):
 
     def _marked(self, step: StepView) -> None:
         self._busy = False
-        self.note.clear()
+        for edit in (self.note, self.reported_by, self.reported_to, self.report_number):
+            edit.clear()
         self.message.show_message(f"Marked done: {step.label}.", MessageKind.INFO)
         self.step_done.emit(step)
         self.refresh()

@@ -25,7 +25,7 @@ from girlscourt.db.models.deadlines import LegalDeadline
 from girlscourt.db.models.operations import AppliedOperation
 from girlscourt.db.models.partners import PartnerAssignment
 from girlscourt.db.models.partnership import MdtAttendee, MdtMeeting, SafetyPlanItem
-from girlscourt.db.models.people import Caregiver, Youth, YouthAlias, YouthNameKey
+from girlscourt.db.models.people import Caregiver, DependencyChange, Youth, YouthAlias, YouthNameKey
 from girlscourt.db.models.referrals import Consent, Referral, ReferralEvent
 from girlscourt.db.models.restrictions import ContactRestriction, RestrictionCheck
 
@@ -45,6 +45,7 @@ __all__ = [
     "CourtHoliday",
     "CustodyEpisode",
     "Department",
+    "DependencyChange",
     "DetentionAssessment",
     "GirlsCourtAssignment",
     "Hearing",

@@ -135,4 +135,8 @@ class Hearing(Versioned, Base):
     continued_to_id: Mapped[int | None] = mapped_column(ForeignKey("hearing.id"))
     continuance_reason: Mapped[str | None] = mapped_column(Text)
     youth_consented: Mapped[bool | None]
+    continuance_basis: Mapped[str | None] = mapped_column(String(20))  # consent, good cause, waiver
+    time_waiver_until: Mapped[dt.date | None]
+    detention_order: Mapped[str | None] = mapped_column(String(10))  # detained, released
+    findings: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     notes: Mapped[str | None] = mapped_column(Text)

@@ -34,6 +34,9 @@ class CustodyEpisode(Versioned, Base):
     review_631b_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     review_631b_at: Mapped[dt.datetime | None]
     explanation_631c: Mapped[str | None] = mapped_column(Text)
+    sb1322_struck: Mapped[str | None] = mapped_column(String(200))  # counts not booked
+    advocate_at_interview: Mapped[bool | None]  # at the law-enforcement interview
+    le_advocacy_referral: Mapped[bool | None]  # law enforcement referred to an advocate
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
@@ -81,6 +84,7 @@ class Screening(Versioned, Base):
     override_reason: Mapped[str | None] = mapped_column(Text)
     disclosure: Mapped[bool] = mapped_column(default=False)
     completed_at: Mapped[dt.datetime] = mapped_column(index=True)
+    identified_at: Mapped[dt.datetime | None]  # when the screening was done, if not at entry
 
 
 class DetentionAssessment(Versioned, Base):
@@ -124,6 +128,9 @@ class ChecklistStep(Versioned, Base):
     done_at: Mapped[dt.datetime | None]
     done_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     notes: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(String(120))  # mandated reports only
+    reported_to: Mapped[str | None] = mapped_column(String(120))
+    report_number: Mapped[str | None] = mapped_column(String(60))
 
 
 class IntakeDraft(Versioned, Base):

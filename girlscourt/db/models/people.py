@@ -35,11 +35,27 @@ class Youth(Versioned, Base):
     primary_language: Mapped[str | None] = mapped_column(String(60))
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     dependency_status: Mapped[str] = mapped_column(String(20), default="none")
+    dependency_since: Mapped[dt.date | None]
+    child_welfare_case_number: Mapped[str | None] = mapped_column(String(40))
     tribal_inquiry: Mapped[str | None] = mapped_column(String(60))
 
     aliases: Mapped[list[YouthAlias]] = relationship(
         back_populates="youth", lazy="raise", cascade="all, delete-orphan", order_by="YouthAlias.id"
     )
+
+
+class DependencyChange(Base):
+    """One change of a youth's dependency status, effective-dated, kept for the history."""
+
+    __tablename__ = "dependency_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youth.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[dt.date]
+    child_welfare_case_number: Mapped[str | None] = mapped_column(String(40))
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 class YouthAlias(Base):

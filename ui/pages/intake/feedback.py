@@ -32,9 +32,15 @@ FIELD_LABELS = {
 # What the officer does next when a rule refuses the intake, by the field the rule names.
 NEXT_STEPS = {
     "charges": (
-        "What happens next: make the child-welfare hotline report and arrange the CSEC "
-        "screening; both steps are on the youth's record with their target times. Nothing else "
-        "was saved; your entries are still here."
+        "What happens next: make the child-welfare hotline report by telephone now, the "
+        "written report (SS 8572) within 36 hours, and arrange the CSEC screening; the steps "
+        "are on the youth's record with their target times. Nothing else was saved; your "
+        "entries are still here."
+    ),
+    "decision": (
+        "What happens next: release the youth (to a parent or guardian, or to shelter / child "
+        "welfare) and refer her to child welfare; a status offence alone is a child-welfare "
+        "matter first. Nothing was saved; your entries are still here."
     ),
     "detention_reasons": (
         "What happens next: choose another statutory ground on the Decision step if one "
