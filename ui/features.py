@@ -19,6 +19,7 @@ from ui.pages.screening_desk_page import DESK_FEATURE
 from ui.widgets.access_section import ACCESS_SECTION
 from ui.widgets.checklist_section import CHECKLIST_SECTION
 from ui.widgets.court_section import COURT_SECTION
+from ui.widgets.dependency_section import DEPENDENCY_SECTION
 from ui.widgets.partners_section import PARTNERS_SECTION
 from ui.widgets.referrals_section import REFERRALS_SECTION
 from ui.widgets.restrictions_section import RESTRICTIONS_SECTION
@@ -47,6 +48,7 @@ def record_sections() -> list[RecordSection]:
     sections.append(REFERRALS_SECTION)
     sections.append(RESTRICTIONS_SECTION)
     sections.append(COURT_SECTION)
+    sections.append(DEPENDENCY_SECTION)
     sections.append(PARTNERS_SECTION)
     sections.append(ACCESS_SECTION)
     return sections

@@ -42,7 +42,6 @@ def register(sub: Any) -> None:
     )
     dependency.add_argument("--case-number", help="the child-welfare case number")
     dependency.add_argument("--since", metavar="YYYY-MM-DD", help="effective date (default today)")
-    dependency.add_argument("--version", type=record_id, help="the record version you saw")
     dependency.add_argument("--json", action="store_true")
     dependency.set_defaults(handler=youth_dependency)
 
@@ -116,14 +115,13 @@ def youth_dependency(args: argparse.Namespace) -> int:
     data = DependencyInput(args.status, since, args.case_number)
     core = open_core(args)
     actor = sign_in(core, args)
-    view = dependency.set_dependency(core, actor, args.id, args.version, data)
+    view = dependency.set_dependency(core, actor, args.id, data)
     current = view.current
     assert current is not None
     if args.json:
         print_json(
             {
                 "youth_id": view.youth_id,
-                "version": view.version,
                 "dependency_status": current.status,
                 "effective_on": current.effective_on.isoformat(),
                 "child_welfare_case_number": current.child_welfare_case_number,

@@ -32,6 +32,33 @@ class BoardRow:
     hours_left: float | None
     deadlines: tuple[Deadline, ...]
     overdue_steps: int
+    warnings: tuple[str, ...] = ()  # e.g. she turned 18 while detained
+
+
+ADULT_AGE = 18
+SOON_DAYS = 7
+
+
+def age_warnings(dob: dt.date, custody_on: dt.date, today: dt.date) -> tuple[str, ...]:
+    """A youth who turned 18 while detained, or turns 18 within a week: housing, the adult
+    facility rules (WIC 208.5) and the court's jurisdiction need a look."""
+    birthday = _birthday(dob, ADULT_AGE)
+    if custody_on < birthday <= today:
+        return (
+            f"Turned 18 on {birthday:%m/%d/%Y} while detained: review housing and "
+            "jurisdiction (WIC 208.5)",
+        )
+    if today < birthday <= today + dt.timedelta(days=SOON_DAYS):
+        return (f"Turns 18 on {birthday:%m/%d/%Y}: review housing and jurisdiction (WIC 208.5)",)
+    return ()
+
+
+def _birthday(dob: dt.date, years: int) -> dt.date:
+    """The day she turns ``years`` (a 29 February birthday counts from 1 March)."""
+    try:
+        return dob.replace(year=dob.year + years)
+    except ValueError:
+        return dt.date(dob.year + years, 3, 1)
 
 
 def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
@@ -50,6 +77,7 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
                 Youth.legal_last_name,
                 Youth.preferred_name,
                 Youth.initials_override,
+                Youth.dob,
             )
             .join(Youth, Youth.id == CustodyEpisode.youth_id)
             .where(CustodyEpisode.released_at.is_(None))
@@ -74,7 +102,8 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
                 steps = steps.where(ChecklistStep.step.not_in(HEALTH_CHECKLIST_STEPS))
             overdue = {youth: count for youth, count in session.execute(steps)}
     board = []
-    for episode, first, last, preferred, override in rows:
+    today = core.today()
+    for episode, first, last, preferred, override, dob in rows:
         clock = clocks[episode.id]
         nearest = clock.nearest_open()
         shown = f"{last}, {preferred or first}"
@@ -90,6 +119,9 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
                 hours_left(nearest, now) if nearest else None,
                 clock.deadlines,
                 int(overdue.get(episode.youth_id, 0)),
+                age_warnings(
+                    dob, episode.custody_start_at.astimezone(core.settings.timezone).date(), today
+                ),
             )
         )
     far = dt.datetime.max.replace(tzinfo=dt.UTC)

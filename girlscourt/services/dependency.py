@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 
 from girlscourt.db.models import DependencyChange, Youth
 from girlscourt.domain.dependency_rules import STATUSES, DependencyInput, validate_dependency
 from girlscourt.domain.permissions import Action
-from girlscourt.errors import ConflictError, NotFound
+from girlscourt.errors import NotFound
 from girlscourt.services import sealing
 from girlscourt.services.core import Actor, Core
+
+_YOUTH = cast(Table, Youth.__table__)
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,9 @@ class DependencyEntry:
 
 @dataclass(frozen=True)
 class DependencyView:
-    """A youth's current dependency status, the record version after the change, the history."""
+    """A youth's current dependency status and the history, newest first."""
 
     youth_id: int
-    version: int
     current: DependencyEntry | None
     history: tuple[DependencyEntry, ...]
 
@@ -65,23 +67,22 @@ def _hidden(core: Core, actor: Actor, youth_id: int, action: str) -> None:
 
 
 def set_dependency(
-    core: Core, actor: Actor, youth_id: int, expected_version: int | None, data: DependencyInput
+    core: Core, actor: Actor, youth_id: int, data: DependencyInput
 ) -> DependencyView:
-    """Record a change of status (audited); ``expected_version`` guards against a stale edit."""
+    """Record a change of status (audited).
+
+    The history is append-only, so two desks recording a change at once both keep theirs; the
+    status in force is the one with the latest effective date. The youth's current status is
+    updated with a plain UPDATE, not through the ORM's version counter: it is not part of the
+    demographic form, so recording it does not make a form open at another desk stale.
+    """
     core.require(actor, Action.YOUTH_EDIT, record_kind="youth", record_id=youth_id)
     clean = validate_dependency(data, core.today())
     _hidden(core, actor, youth_id, "youth.dependency")
     assert clean.effective_on is not None
     with core.write() as session:
-        youth = session.get(Youth, youth_id)
-        if youth is None:
+        if session.get(Youth, youth_id) is None:
             raise NotFound(f"youth {youth_id}: no such youth")
-        if expected_version is not None and youth.version != expected_version:
-            raise ConflictError(
-                f"youth {youth_id}: someone else saved this record (version {youth.version}) "
-                f"after you opened it (version {expected_version}); nothing was overwritten",
-                current_version=youth.version,
-            )
         session.add(
             DependencyChange(
                 youth_id=youth_id,
@@ -99,10 +100,15 @@ def set_dependency(
             .order_by(DependencyChange.effective_on.desc(), DependencyChange.id.desc())
             .limit(1)
         ).scalar_one()
-        youth.dependency_status = latest.status
-        youth.dependency_since = latest.effective_on
-        youth.child_welfare_case_number = latest.child_welfare_case_number
-        youth.updated_at = core.now()
+        session.execute(
+            update(_YOUTH)
+            .where(_YOUTH.c.id == youth_id)
+            .values(
+                dependency_status=latest.status,
+                dependency_since=latest.effective_on,
+                child_welfare_case_number=latest.child_welfare_case_number,
+            )
+        )
         core.audit(
             session,
             actor,
@@ -111,9 +117,7 @@ def set_dependency(
             record_id=youth_id,
             detail=clean.status,
         )
-        session.flush()
-        version = youth.version
-    return _view(core, youth_id, version)
+    return _view(core, youth_id)
 
 
 def dependency_of(core: Core, actor: Actor, youth_id: int) -> DependencyView:
@@ -121,14 +125,12 @@ def dependency_of(core: Core, actor: Actor, youth_id: int) -> DependencyView:
     core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
     _hidden(core, actor, youth_id, "youth.view")
     with core.read() as session:
-        youth = session.get(Youth, youth_id)
-        if youth is None:
+        if session.get(Youth, youth_id) is None:
             raise NotFound(f"youth {youth_id}: no such youth")
-        version = youth.version
-    return _view(core, youth_id, version)
+    return _view(core, youth_id)
 
 
-def _view(core: Core, youth_id: int, version: int) -> DependencyView:
+def _view(core: Core, youth_id: int) -> DependencyView:
     with core.read() as session:
         rows = (
             session.execute(
@@ -140,4 +142,4 @@ def _view(core: Core, youth_id: int, version: int) -> DependencyView:
             .all()
         )
         history = tuple(_entry(r) for r in rows)
-    return DependencyView(youth_id, version, history[0] if history else None, history)
+    return DependencyView(youth_id, history[0] if history else None, history)

@@ -68,11 +68,13 @@ def test_steps_and_deadlines_with_overdue_ones_marked(
 ) -> None:
     section = open_section(qtbot, context, identified)
     model = section.steps_model
-    assert model.rowCount() == 7
-    assert model.index(0, 0).data().startswith("Crisis advocate")  # soonest target first
-    assert model.index(0, 2).data() == "Open: 2 h 0 min left"
-    assert background(section, 0) == URGENCY_STYLES[Urgency.AMBER].background
-    assert "7 protocol steps: 7 open" in section.status.text()
+    assert model.rowCount() == 8
+    assert model.index(0, 0).data().startswith("Mandated report by telephone")  # soonest first
+    assert model.index(0, 2).data() == "Open: 1 h 0 min left"
+    assert model.index(1, 0).data().startswith("Crisis advocate")
+    assert model.index(1, 2).data() == "Open: 2 h 0 min left"
+    assert background(section, 1) == URGENCY_STYLES[Urgency.AMBER].background
+    assert "8 protocol steps: 8 open" in section.status.text()
     deadlines = {
         section.deadlines_model.index(r, 1).data(): section.deadlines_model.index(r, 2).data()
         for r in range(section.deadlines_model.rowCount())
@@ -84,7 +86,7 @@ def test_steps_and_deadlines_with_overdue_ones_marked(
     with qtbot.waitSignal(section.loaded, timeout=5000):
         section.refresh()
     states = [model.index(r, 2).data() for r in range(model.rowCount())]
-    assert states[0] == "Overdue by 28 h 0 min"
+    assert states[0] == "Overdue by 29 h 0 min"
     assert background(section, 0) == URGENCY_STYLES[Urgency.BREACHED].background
     assert "4 overdue" in section.status.text()
     target = model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
@@ -145,7 +147,7 @@ def test_the_tab_on_the_record_page(
     assert "&Checklist and deadlines" in titles
     section = next(s for s in page.sections if isinstance(s, ChecklistSection))
     qtbot.waitUntil(lambda: section.checklist is not None, timeout=5000)
-    assert section.steps_model.rowCount() == 7
+    assert section.steps_model.rowCount() == 8
 
 
 def test_roles_that_may_not_complete_steps_only_read_them(
@@ -155,7 +157,7 @@ def test_roles_that_may_not_complete_steps_only_read_them(
     clerk = accounts.authenticate(at_night, "clerk", "court clerk desk 2026")
     section = open_section(qtbot, AppContext(at_night, clerk), identified)
     shown = {section.steps_model.row(r).step.step for r in range(section.steps_model.rowCount())}
-    assert len(shown) == 5  # a clerk does not see that health referrals were made
+    assert len(shown) == 6  # a clerk does not see that health referrals were made
     assert not shown & {"medical_referral", "mental_health_referral"}
     assert section.select_step("crisis_advocate")
     assert section.done_button.isHidden() and not section.done_button.isEnabled()

@@ -229,3 +229,20 @@ def test_a_detained_dependent_gets_the_241_1_deadline() -> None:
     )
     due = {d.rule: d.due.date() for d in compute_deadlines(times, calendar(), at("2026-12-01"), TZ)}
     assert due[RULE_241_1] == dt.date(2026, 12, 21)
+
+
+def test_turning_18_while_detained_warns_on_the_board() -> None:
+    """Born 2008-12-10: 18 on 2026-12-10. Detained 2026-12-01: on 12-07 the warning says she
+    turns 18 within the week; on 12-11 that she turned 18 while detained; detained after the
+    birthday, no warning. Born 2008-02-29: 18 on 2026-03-01."""
+    from girlscourt.services.custody_board import age_warnings
+
+    dob = dt.date(2008, 12, 10)
+    (soon,) = age_warnings(dob, dt.date(2026, 12, 1), dt.date(2026, 12, 7))
+    assert soon.startswith("Turns 18 on 12/10/2026")
+    (turned,) = age_warnings(dob, dt.date(2026, 12, 1), dt.date(2026, 12, 11))
+    assert turned.startswith("Turned 18 on 12/10/2026 while detained")
+    assert age_warnings(dob, dt.date(2026, 12, 11), dt.date(2026, 12, 12)) == ()
+    assert age_warnings(dob, dt.date(2026, 11, 1), dt.date(2026, 11, 20)) == ()
+    (leap,) = age_warnings(dt.date(2008, 2, 29), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
+    assert "03/01/2026" in leap

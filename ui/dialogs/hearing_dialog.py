@@ -50,6 +50,7 @@ from ui.context import AppContext
 from ui.formatting import error_text
 from ui.style import MUTED, set_invalid
 from ui.widgets.banner import ConfidentialBanner
+from ui.widgets.court_orders_form import CourtOrdersForm
 from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
 
@@ -496,6 +497,7 @@ class OutcomeDialog(QDialog):
         scheduled_at: dt.datetime,
         description: str,
         parent: QWidget | None = None,
+        hearing_type: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
@@ -542,6 +544,7 @@ class OutcomeDialog(QDialog):
         form.addRow(buddy_label("Continued &to:", self.date_edit), when)
         form.addRow("&Reason:", self.reason)
         form.addRow("Youth &consented:", self.consent)
+        self.orders = CourtOrdersForm(form, hearing_type, local.date())
         form.addRow("&Notes:", self.notes)
 
         self.buttons = QDialogButtonBox(
@@ -576,6 +579,7 @@ class OutcomeDialog(QDialog):
         continued = self.outcome_combo.currentData() == CONTINUED
         for widget in (self.date_edit, self.time_edit, self.reason, self.consent):
             widget.setEnabled(continued)
+        self.orders.set_outcome(str(self.outcome_combo.currentData()))
         self._reset_acknowledgement()
 
     def _reset_acknowledgement(self, *_args: object) -> None:
@@ -596,7 +600,9 @@ class OutcomeDialog(QDialog):
         """The form as the service's input."""
         outcome = str(self.outcome_combo.currentData())
         if outcome != CONTINUED:
-            return OutcomeInput(outcome, notes=self.notes.text() or None)
+            return OutcomeInput(
+                outcome, notes=self.notes.text() or None, orders=self.orders.orders(outcome)
+            )
         moment = dt.datetime.combine(
             pydate(self.date_edit.date()),
             dt.time(self.time_edit.time().hour(), self.time_edit.time().minute()),
@@ -608,6 +614,7 @@ class OutcomeDialog(QDialog):
             reason=self.reason.text(),
             youth_consented=self.consent.currentData(),
             notes=self.notes.text() or None,
+            orders=self.orders.orders(outcome),
         )
 
     def submit(self) -> None:

@@ -329,7 +329,7 @@ class BoardTableModel(QAbstractTableModel):
         if column == COL_INITIALS:
             return row.initials
         if column == COL_NAME:
-            return row.display_name
+            return f"⚠ {row.display_name}" if row.warnings else row.display_name
         if column == COL_UNIT:
             return row.housing_unit or "—"
         if column == COL_START:
@@ -351,6 +351,8 @@ class BoardTableModel(QAbstractTableModel):
             return "\n".join(lines)
         if column == COL_START:
             return format_due(row.custody_start_at, self._tz)
+        if column == COL_NAME and row.warnings:
+            return "\n".join(row.warnings)
         if column == COL_DUE and row.nearest is not None:
             legend = URGENCY_STYLES[self.urgency_of(row)].legend
             return f"{format_due(row.nearest.due, self._tz)}\n{legend}"

@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.deadlines import Deadline, hours_left
 from girlscourt.domain.permissions import Action
-from girlscourt.errors import ConflictError, DatabaseUnavailable, GirlsCourtError, RuleRefused
+from girlscourt.errors import (
+    ConflictError,
+    DatabaseUnavailable,
+    GirlsCourtError,
+    RuleRefused,
+    ValidationError,
+)
 from girlscourt.services import protocol_checklist
 from girlscourt.services.protocol_checklist import ChecklistEntry, StepView, YouthChecklist
 from ui import workers
@@ -528,6 +534,10 @@ class ChecklistSection(QWidget):
                 f"Not marked: the database cannot be reached ({error}). Your note is kept.",
                 MessageKind.ERROR,
             )
+        elif isinstance(error, ValidationError) and error.field in REPORT_FIELDS:
+            label, edit = REPORT_FIELDS[error.field], getattr(self, error.field)
+            self.message.show_message(f"Not marked: {label}: {error.detail}", MessageKind.ERROR)
+            edit.setFocus()
         elif isinstance(error, GirlsCourtError):
             self.message.show_message(f"Not marked: {error}", MessageKind.ERROR)
         else:
@@ -535,6 +545,13 @@ class ChecklistSection(QWidget):
                 "Not marked: something went wrong (the details are in the log). Your note is kept.",
                 MessageKind.ERROR,
             )
+
+
+REPORT_FIELDS = {
+    "reported_by": "Reported by",
+    "reported_to": "Reported to",
+    "report_number": "Report number",
+}
 
 
 def _events_episode(section: ChecklistSection) -> int | None:

@@ -68,6 +68,15 @@ class EpisodeStep(Step):
         self.warrant = QCheckBox("Held on a &warrant")
         self.probation = QCheckBox("On &probation or parole")
         self.claimed_adult = QCheckBox("Youth says they are 1&8 or older")
+        # The protocol's law-enforcement duties: an advocate at the interview, a referral made.
+        self.advocate_present, self.le_referral = QComboBox(), QComboBox()
+        for combo, name in (
+            (self.advocate_present, "Advocate present at the law-enforcement interview"),
+            (self.le_referral, "Law enforcement referred the youth to an advocate"),
+        ):
+            combo.setAccessibleName(name)
+            for text, value in (("Not recorded", None), ("Yes", True), ("No", False)):
+                combo.addItem(text, value)
         self.housing = QLineEdit()
         self.housing.setMaxLength(40)
         self.housing.setPlaceholderText("e.g. Unit 3")
@@ -111,6 +120,17 @@ class EpisodeStep(Step):
             flag_line.addWidget(box)
         flag_line.addStretch(1)
         form.addRow("Status", flags)
+        duties = QWidget()
+        duty_line = QHBoxLayout(duties)
+        duty_line.setContentsMargins(0, 0, 0, 0)
+        advocate_label = QLabel("Ad&vocate at the interview")
+        advocate_label.setBuddy(self.advocate_present)
+        referral_label = QLabel("Police referral to an a&dvocate")
+        referral_label.setBuddy(self.le_referral)
+        for widget in (advocate_label, self.advocate_present, referral_label, self.le_referral):
+            duty_line.addWidget(widget)
+        duty_line.addStretch(1)
+        form.addRow("Law enforcement", duties)
         housing_label = QLabel("Housin&g unit")
         housing_label.setBuddy(self.housing)
         form.addRow(housing_label, self.cell("housing_unit", self.housing))
@@ -145,6 +165,8 @@ class EpisodeStep(Step):
                 self.warrant,
                 self.probation,
                 self.claimed_adult,
+                self.advocate_present,
+                self.le_referral,
                 self.housing,
                 self.age_reason,
             ]
@@ -160,7 +182,8 @@ class EpisodeStep(Step):
             edit.textChanged.connect(lambda _t: self._changed())
         for box in (self.warrant, self.probation, self.claimed_adult):
             box.toggled.connect(lambda _c: self.touched())
-        self.agency.currentIndexChanged.connect(lambda _i: self.touched())
+        for combo in (self.agency, self.advocate_present, self.le_referral):
+            combo.currentIndexChanged.connect(lambda _i: self.touched())
         self.age_reason.textChanged.connect(self.touched)
         self.reset()
 
@@ -171,7 +194,8 @@ class EpisodeStep(Step):
             for edit in (self.custody_time, self.petition_date, self.petition_time):
                 edit.clear()
             self.custody_date.setText(format_date(self.context.core.today()))
-            self.agency.setCurrentIndex(0)
+            for combo in (self.agency, self.advocate_present, self.le_referral):
+                combo.setCurrentIndex(0)
             self.officer.clear()
             self.housing.clear()
             for box in (self.warrant, self.probation, self.claimed_adult):
@@ -275,6 +299,8 @@ class EpisodeStep(Step):
             warrant=self.warrant.isChecked(),
             on_probation=self.probation.isChecked(),
             claimed_adult=self.claimed_adult.isChecked(),
+            advocate_at_interview=self.advocate_present.currentData(),
+            le_advocacy_referral=self.le_referral.currentData(),
             housing_unit=self.housing.text().strip() or None,
             age_exception_reason=self.age_reason.toPlainText().strip() or None,
         )
@@ -294,6 +320,8 @@ class EpisodeStep(Step):
             "warrant": self.warrant.isChecked(),
             "on_probation": self.probation.isChecked(),
             "claimed_adult": self.claimed_adult.isChecked(),
+            "advocate_at_interview": self.advocate_present.currentData(),
+            "le_advocacy_referral": self.le_referral.currentData(),
             "housing_unit": self.housing.text(),
             "age_exception_reason": self.age_reason.toPlainText(),
         }
@@ -313,6 +341,11 @@ class EpisodeStep(Step):
             self.warrant.setChecked(bool(content.get("warrant")))
             self.probation.setChecked(bool(content.get("on_probation")))
             self.claimed_adult.setChecked(bool(content.get("claimed_adult")))
+            for combo, key in (
+                (self.advocate_present, "advocate_at_interview"),
+                (self.le_referral, "le_advocacy_referral"),
+            ):
+                combo.setCurrentIndex(max(combo.findData(content.get(key)), 0))
             self.housing.setText(str(content.get("housing_unit") or ""))
             self.age_reason.setPlainText(str(content.get("age_exception_reason") or ""))
         finally:

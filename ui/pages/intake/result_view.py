@@ -23,6 +23,14 @@ class ResultView(QWidget):
         self.title = QLabel("Intake saved")
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold; color: #2e6b3a;")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.notices = QLabel()  # SB 1322: counts struck, the others booked
+        self.notices.setTextFormat(Qt.TextFormat.PlainText)
+        self.notices.setWordWrap(True)
+        self.notices.setStyleSheet(
+            "background: #fff4d6; border: 1px solid #c9a227; padding: 6px; color: #4a3b00;"
+        )
+        self.notices.setAccessibleName("Notice")
+        self.notices.hide()
         self.facts = QLabel()
         self.facts.setTextFormat(Qt.TextFormat.PlainText)
         self.facts.setWordWrap(True)
@@ -49,6 +57,7 @@ class ResultView(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.notices)
         layout.addWidget(self.facts)
         layout.addSpacing(6)
         layout.addWidget(deadlines_caption)
@@ -70,6 +79,8 @@ class ResultView(QWidget):
         """Fill the view from the service's result."""
         name = youth.name if youth else "the youth"
         self.title.setText(f"Intake saved for {name}")
+        self.notices.setText("\n".join(n.removeprefix("charges: ") for n in result.notices))
+        self.notices.setVisible(bool(result.notices))
         lines = [f"Custody episode #{result.episode_id} is recorded."]
         if result.result_level:
             level = setup.screening.level(result.result_level).label
