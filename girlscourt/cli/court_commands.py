@@ -81,6 +81,10 @@ def _register_hearing(sub: Any) -> None:
     outcome.add_argument("--json", required=True, metavar="FILE|-")
     outcome.add_argument("--acknowledge-warnings", action="store_true")
     outcome.set_defaults(handler=hearing_outcome)
+    minute = hearing.add_parser("minute-order", help="print a hearing's minute order to PDF")
+    minute.add_argument("id", type=record_id)
+    minute.add_argument("--out", required=True, metavar="FILE.pdf")
+    minute.set_defaults(handler=hearing_minute_order)
 
 
 def _register_docket(sub: Any) -> None:
@@ -367,6 +371,17 @@ def docket_print(args: argparse.Namespace) -> int:
     printed = docket_printing.print_docket(
         core, actor, day, _department_id(core, actor, args.department), args.variant, out=args.out
     )
+    print(printed.document_id)
+    return 0
+
+
+def hearing_minute_order(args: argparse.Namespace) -> int:
+    from girlscourt.services import minute_orders, output_files
+
+    output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
+    core = open_core(args)
+    actor = sign_in(core, args)
+    printed = minute_orders.print_minute_order(core, actor, args.id, out=args.out)
     print(printed.document_id)
     return 0
 

@@ -23,6 +23,11 @@ FINDINGS_636 = {
 COUNT_FINDINGS = ("sustained", "dismissed", "reduced")
 CONSENT, GOOD_CAUSE, TIME_WAIVER = "consent", "good_cause", "time_waiver"
 CONTINUANCE_BASES = (CONSENT, GOOD_CAUSE, TIME_WAIVER)
+BASIS_TEXT = {
+    CONSENT: "continued on the youth's consent",
+    GOOD_CAUSE: "continued for good cause (WIC 682)",
+    TIME_WAIVER: "time waived",
+}
 DETENTION_TYPES = frozenset({"DET"})
 JURISDICTION_TYPES = frozenset({"JUR"})
 DISPOSITION_TYPES = frozenset({"DISP"})

@@ -166,12 +166,11 @@ class _NumberedCanvas(pdf_canvas.Canvas):  # type: ignore[misc]  # ReportLab is 
         left = f"{meta.title}  ·  document {meta.document_id}"
         if meta.form_version:
             left += f"  ·  form {meta.form_version}"
-        self.drawString(0.5 * inch, 0.4 * inch, left)
-        self.drawRightString(
-            width - 0.5 * inch,
-            0.4 * inch,
-            f"printed by {meta.printed_by}, {printed}  ·  page {number} of {total}",
-        )
+        right = f"printed by {meta.printed_by}, {printed}  ·  page {number} of {total}"
+        gap = 12  # points between the two halves; when they would touch, stack them
+        fits = self.stringWidth(left) + self.stringWidth(right) + gap <= width - inch
+        self.drawString(0.5 * inch, 0.4 * inch if fits else 0.52 * inch, left)
+        self.drawRightString(width - 0.5 * inch, 0.4 * inch, right)
         self.setFont(FONT_BOLD, 7)
         self.drawCentredString(width / 2, 0.24 * inch, meta.banner)
         self.restoreState()

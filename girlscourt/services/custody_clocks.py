@@ -30,7 +30,7 @@ from girlscourt.db.models import (
     Hearing,
     Youth,
 )
-from girlscourt.domain.court_orders import CONSENT, GOOD_CAUSE, TIME_WAIVER
+from girlscourt.domain.court_orders import BASIS_TEXT, CONSENT, TIME_WAIVER
 from girlscourt.domain.deadlines import (
     RULE_241_1,
     RULE_632A,
@@ -256,11 +256,6 @@ def held_hearings(session: Session, ids: Sequence[int]) -> dict[int, dict[str, H
     return found
 
 
-_BASIS_TEXT = {
-    CONSENT: "continued on the youth's consent",
-    GOOD_CAUSE: "continued for good cause (WIC 682)",
-    TIME_WAIVER: "time waived",
-}
 _RULE_OF_EVENT = {JURISDICTION: RULE_657, DISPOSITION: RULE_702}
 
 
@@ -302,7 +297,7 @@ def court_orders(session: Session, ids: Sequence[int], tz: ZoneInfo) -> dict[int
         ).join(following, following.id == Hearing.continued_to_id)
     ):
         basis = basis or (CONSENT if consented else None)
-        if basis not in _BASIS_TEXT:
+        if basis not in BASIS_TEXT:
             continue
         next_day = next_at.astimezone(tz).date()
         if basis == CONSENT:
@@ -311,7 +306,7 @@ def court_orders(session: Session, ids: Sequence[int], tz: ZoneInfo) -> dict[int
             until = waived_until
         else:
             until = next_day
-        reason = f"{_BASIS_TEXT[basis]}, limit {until.isoformat()}"
+        reason = f"{BASIS_TEXT[basis]}, limit {until.isoformat()}"
         rule = _RULE_OF_EVENT[kinds[hearing_type]]
         extensions.setdefault(episode_id, []).append(LimitExtension(rule, until, reason))
     for episode_id, moves in extensions.items():

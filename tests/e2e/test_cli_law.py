@@ -6,6 +6,7 @@ holds on any day; court days come from the product's calendar."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,14 @@ from girlscourt.services import training
 from girlscourt.services.core import Actor, Core
 from tests.conftest import ADMIN_PASSWORD
 from tests.support import register, risk_answers, screening_responses
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
 
 HEAVY = risk_answers(most_serious_offence="wic707b")  # the band says detain: no override
 
@@ -262,7 +271,9 @@ def test_a_youth_released_by_the_court_gets_the_not_detained_limit(
         assert episode.release_type == "court_order" and episode.released_at is not None
 
 
-def test_a_consented_continuance_moves_the_stored_limit(cli: Any, core: Core, admin: Actor) -> None:
+def test_a_consented_continuance_moves_the_stored_limit(
+    cli: Any, core: Core, admin: Actor, tmp_path: Path
+) -> None:
     youth_id, _ = _detained_youth(cli, core, admin, "JV-26-00102")
     det = _hearing(cli, core, "JV-26-00102", "DET", court_day_before(core, 7))
     findings = {"contrary_to_welfare": True, "reasonable_efforts": True}
@@ -303,6 +314,15 @@ def test_a_consented_continuance_moves_the_stored_limit(cli: Any, core: Core, ad
             )
         ).scalar_one()
     assert stored.astimezone(core.settings.timezone).date() == new_day + dt.timedelta(days=7)
+    out_file = tmp_path / "minute-order.pdf"
+    code, _, err = cli("hearing", "minute-order", str(det), "--out", str(out_file))
+    assert code == 0, err
+    printed = pdf_text(out_file.read_bytes())
+    assert "Minute order" in printed and "orders the minor detained" in printed
+    assert "finds that continuance in the home is contrary" in printed
+    code, _, err = cli("hearing", "minute-order", str(jur), "--out", str(tmp_path / "jur.pdf"))
+    assert code == 0, err
+    assert "on the youth's consent" in pdf_text((tmp_path / "jur.pdf").read_bytes())
 
 
 def test_a_runaway_only_youth_books_and_cannot_be_securely_detained(
