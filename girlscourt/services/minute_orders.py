@@ -13,6 +13,7 @@ from girlscourt.domain.permissions import Action
 from girlscourt.errors import NotFound
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.minute_order import FORM_VERSION, MinuteOrder, minute_order_pdf
+from girlscourt.services import document_outputs
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.documents import OutPath, audit_document, delivered, new_document_id
 from girlscourt.services.hearings import HearingRecord, get_hearing
@@ -113,3 +114,11 @@ def print_minute_order(
         with core.write() as session:
             audit_document(core, session, actor, KIND, document_id)
     return PrintedMinuteOrder(document_id, pdf)
+
+
+def record_minute_order_output(core: Core, actor: Actor, document_id: str, how: str) -> None:
+    """Audit a further printed or saved copy of an issued minute order."""
+    document_outputs.check_output(document_id, how)
+    core.require(actor, Action.DOCKET_VIEW)
+    core.require(actor, Action.PRINT)
+    document_outputs.record_output(core, actor, document_id, how, KIND)

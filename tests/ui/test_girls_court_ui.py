@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import PermissionDenied
@@ -184,6 +185,16 @@ def test_clerk_assigns_schedules_continues_and_prints(
     assert "Continued to Thursday 3 December 2026" in docket.panel.message.text()
     following = hearings.hearings_of_case(core, clerk_context.actor, setup.case.id)
     assert [h.scheduled_at.date() for h in following] == [TUESDAY, THURSDAY]
+
+    # The continued hearing's minute order says on what ground it was continued.
+    docket.panel.table.selectRow(0)
+    assert docket.panel.minute_button.isEnabled()
+    with qtbot.waitSignal(docket.panel.preview_opened, timeout=10000) as minute:
+        qtbot.mouseClick(docket.panel.minute_button, Qt.MouseButton.LeftButton)
+    order = minute.args[0]
+    assert isinstance(order, PdfPreviewDialog) and "Minute order" in order.windowTitle()
+    assert b"%PDF" in order.pdf[:8]
+    order.close()
 
     # Print Thursday's docket: the preview opens with the document id of the print.
     with qtbot.waitSignal(docket.panel.loaded, timeout=5000):

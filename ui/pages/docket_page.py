@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.hearing_rules import OUTCOME_LABELS, long_date
 from girlscourt.domain.permissions import Action
-from girlscourt.services import court, docket_printing, hearings
+from girlscourt.services import court, docket_printing, hearings, minute_orders
 from girlscourt.services.court import DepartmentRecord
 from girlscourt.services.docket_printing import PrintedDocument
 from girlscourt.services.hearings import Docket, DocketRow, OutcomeResult
@@ -296,11 +296,15 @@ class DocketPanel(QWidget):
         )
         self.print_button = QPushButton("Print pre&view…")
         can_print = context.may(Action.PRINT)
+        self.minute_button = QPushButton("&Minute order…")
+        self.minute_button.setToolTip("The selected hearing's minute order, with the orders made")
+        self.minute_button.setVisible(can_print)
         self.variant_combo.setVisible(can_print)
         self.print_button.setVisible(can_print)
 
         actions = QHBoxLayout()
         actions.addWidget(self.outcome_button)
+        actions.addWidget(self.minute_button)
         actions.addStretch(1)
         actions.addWidget(self.variant_combo)
         actions.addWidget(self.print_button)
@@ -314,6 +318,7 @@ class DocketPanel(QWidget):
         self.table.activated_row.connect(self.record_outcome)
         self.outcome_button.clicked.connect(lambda: self.record_outcome())
         self.print_button.clicked.connect(lambda: self.print_preview())
+        self.minute_button.clicked.connect(lambda: self.print_minute_order())
         self.message.action_triggered.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self._update_buttons()
@@ -388,6 +393,7 @@ class DocketPanel(QWidget):
     def _update_buttons(self) -> None:
         row = self.current_row()
         self.outcome_button.setEnabled(row is not None and row.outcome in (None, "held"))
+        self.minute_button.setEnabled(row is not None and row.outcome is not None)
 
     def record_outcome(self, row: DocketRow | None = None) -> OutcomeDialog | None:
         """Open the outcome dialog for ``row`` (default: the selected hearing)."""
@@ -472,7 +478,40 @@ class DocketPanel(QWidget):
         )
         self.preview_opened.emit(self.preview)
 
+    def print_minute_order(self) -> None:
+        """Preview the selected hearing's minute order (issued and audited like any print)."""
+        row = self.current_row()
+        if row is None or row.outcome is None:
+            return
+        self.minute_button.setEnabled(False)
+        core, actor = self.context.core, self.context.actor
+        case_number = row.case_number
+
+        def show(printed: minute_orders.PrintedMinuteOrder) -> None:
+            self._update_buttons()
+            document_id = printed.document_id
+            self.preview = open_preview(
+                self,
+                f"Minute order · {case_number}",
+                document_id,
+                printed.pdf,
+                f"minute-order-{case_number}-{document_id}.pdf",
+                lambda how: minute_orders.record_minute_order_output(core, actor, document_id, how),
+            )
+            self.preview_opened.emit(self.preview)
+
+        workers.run(
+            minute_orders.print_minute_order,
+            core,
+            actor,
+            row.hearing_id,
+            on_done=show,
+            on_error=self._print_failed,
+            context=self,
+        )
+
     def _print_failed(self, error: BaseException) -> None:
+        self._update_buttons()
         self.print_button.setEnabled(True)
         text, _retry = failure_text(error, "The docket could not be printed")
         self.message.show_message(text, MessageKind.ERROR)
