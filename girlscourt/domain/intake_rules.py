@@ -77,6 +77,16 @@ class IntakeCodes:
     csec_checklist: tuple[ChecklistSpec, ...]
     disclosure_step: ChecklistSpec
     sb1322_steps: tuple[ChecklistSpec, ...]
+    age_limits: AgeLimits = field(default_factory=lambda: AgeLimits())
+
+
+@dataclass(frozen=True)
+class AgeLimits:
+    """The ages the board warns about (county data): adulthood, the end of jurisdiction."""
+
+    adult_age: int = 18
+    jurisdiction_end_age: int = 21
+    warn_days: int = 7
 
 
 def parse_codes(data: Mapping[str, Any], source: str) -> IntakeCodes:
@@ -97,6 +107,12 @@ def parse_codes(data: Mapping[str, Any], source: str) -> IntakeCodes:
         steps = tuple(ChecklistSpec(**s) for s in need("csec_checklist"))
         disclosure = ChecklistSpec(**need("disclosure_step"))
         sb1322 = tuple(ChecklistSpec(**s) for s in need("sb1322_steps"))
+        limits = data.get("age_limits", {})
+        age_limits = AgeLimits(
+            int(limits.get("adult_age", 18)),
+            int(limits.get("jurisdiction_end_age", 21)),
+            int(limits.get("warn_days", 7)),
+        )
     except (TypeError, KeyError) as error:
         raise ConfigurationError(f"{source}: malformed entry ({error})") from error
     for code in charges.values():
@@ -123,6 +139,7 @@ def parse_codes(data: Mapping[str, Any], source: str) -> IntakeCodes:
         steps,
         disclosure,
         sb1322,
+        age_limits,
     )
 
 

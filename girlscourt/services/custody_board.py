@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 
 from girlscourt.db.models import AuditEvent, ChecklistStep, CustodyEpisode, Youth
 from girlscourt.domain.deadlines import Deadline, hours_left
+from girlscourt.domain.intake_rules import AgeLimits
 from girlscourt.domain.names import initials
 from girlscourt.domain.permissions import Action
 from girlscourt.services import partner_access, sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court_calendar import calendar_in
 from girlscourt.services.custody_clocks import clocks_for
+from girlscourt.services.intake_codes import intake_codes
 from girlscourt.services.protocol_checklist import HEALTH_CHECKLIST_STEPS
 
 
@@ -35,22 +37,40 @@ class BoardRow:
     warnings: tuple[str, ...] = ()  # e.g. she turned 18 while detained
 
 
-ADULT_AGE = 18
-SOON_DAYS = 7
+DEFAULT_LIMITS = AgeLimits()
 
 
-def age_warnings(dob: dt.date, custody_on: dt.date, today: dt.date) -> tuple[str, ...]:
-    """A youth who turned 18 while detained, or turns 18 within a week: housing, the adult
-    facility rules (WIC 208.5) and the court's jurisdiction need a look."""
-    birthday = _birthday(dob, ADULT_AGE)
-    if custody_on < birthday <= today:
-        return (
-            f"Turned 18 on {birthday:%m/%d/%Y} while detained: review housing and "
-            "jurisdiction (WIC 208.5)",
+def age_warnings(
+    dob: dt.date, custody_on: dt.date, today: dt.date, limits: AgeLimits = DEFAULT_LIMITS
+) -> tuple[str, ...]:
+    """A youth who turned 18 while detained (or turns 18 soon), and one whose juvenile court
+    jurisdiction ends soon or has ended (WIC 607): housing (WIC 208.5) and the case need a look.
+    The ages and the notice are county data (``age_limits`` in the intake codes)."""
+    soon = today + dt.timedelta(days=limits.warn_days)
+    warnings: list[str] = []
+    adult = _birthday(dob, limits.adult_age)
+    if custody_on < adult <= today:
+        warnings.append(
+            f"Turned {limits.adult_age} on {adult:%m/%d/%Y} while detained: review housing and "
+            "jurisdiction (WIC 208.5)"
         )
-    if today < birthday <= today + dt.timedelta(days=SOON_DAYS):
-        return (f"Turns 18 on {birthday:%m/%d/%Y}: review housing and jurisdiction (WIC 208.5)",)
-    return ()
+    elif today < adult <= soon:
+        warnings.append(
+            f"Turns {limits.adult_age} on {adult:%m/%d/%Y}: review housing and jurisdiction "
+            "(WIC 208.5)"
+        )
+    end = _birthday(dob, limits.jurisdiction_end_age)
+    if end <= soon:
+        verb = "ended" if end <= today else "ends"
+        warnings.append(
+            f"Juvenile court jurisdiction {verb} at {limits.jurisdiction_end_age} on "
+            f"{end:%m/%d/%Y} (WIC 607)"
+        )
+    return tuple(warnings)
+
+
+def _local_day(moment: dt.datetime, core: Core) -> dt.date:
+    return moment.astimezone(core.settings.timezone).date()
 
 
 def _birthday(dob: dt.date, years: int) -> dt.date:
@@ -103,6 +123,7 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
             overdue = {youth: count for youth, count in session.execute(steps)}
     board = []
     today = core.today()
+    limits = intake_codes().age_limits
     for episode, first, last, preferred, override, dob in rows:
         clock = clocks[episode.id]
         nearest = clock.nearest_open()
@@ -119,9 +140,7 @@ def in_custody_board(core: Core, actor: Actor) -> tuple[BoardRow, ...]:
                 hours_left(nearest, now) if nearest else None,
                 clock.deadlines,
                 int(overdue.get(episode.youth_id, 0)),
-                age_warnings(
-                    dob, episode.custody_start_at.astimezone(core.settings.timezone).date(), today
-                ),
+                age_warnings(dob, _local_day(episode.custody_start_at, core), today, limits),
             )
         )
     far = dt.datetime.max.replace(tzinfo=dt.UTC)

@@ -122,3 +122,26 @@ def test_the_outcome_dialog_shows_the_orders_that_apply(
     assert orders is not None and orders.continuance_basis == "time_waiver"
     assert orders.waived_by == "the youth, with counsel"
     shot(dialog, f"outcome-continued-{hearing_type}")
+
+
+def test_the_screening_step_takes_when_a_late_screening_was_done(
+    qtbot: QtBot, core: Core, context: AppContext
+) -> None:
+    from ui.pages.intake.screening_step import IDENTIFIED, ScreeningStep
+    from ui.pages.intake.step import load_setup
+
+    tz = core.settings.timezone
+    step = ScreeningStep(load_setup(context), tz=tz)
+    qtbot.addWidget(step)
+    step.show()
+    assert step.identified_at() == (None, [])  # empty: screened now
+    type_into(qtbot, step.screened_date, "12/04/2026")
+    type_into(qtbot, step.screened_time, "21:40")
+    moment, problems = step.identified_at()
+    assert problems == [] and moment == dt.datetime(2026, 12, 4, 21, 40, tzinfo=tz)
+    step.screened_time.clear()
+    type_into(qtbot, step.screened_time, "25:99")
+    _moment, problems = step.identified_at()
+    assert problems and problems[0].field == IDENTIFIED
+    assert step.show_error(problems[0], "Screened at: not a time") is step.screened_date
+    assert step.when_error.isVisible()

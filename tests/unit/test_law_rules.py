@@ -246,3 +246,15 @@ def test_turning_18_while_detained_warns_on_the_board() -> None:
     assert age_warnings(dob, dt.date(2026, 11, 1), dt.date(2026, 11, 20)) == ()
     (leap,) = age_warnings(dt.date(2008, 2, 29), dt.date(2026, 2, 1), dt.date(2026, 3, 2))
     assert "03/01/2026" in leap
+
+
+def test_the_end_of_jurisdiction_warns_from_county_data() -> None:
+    """Born 2005-12-10, limits 18 / 21 / 7 days: on 2026-12-07 jurisdiction ends on
+    2026-12-10 (at 21); with the county's age set to 25 no warning."""
+    from girlscourt.domain.intake_rules import AgeLimits
+    from girlscourt.services.custody_board import age_warnings
+
+    dob = dt.date(2005, 12, 10)
+    (ends,) = age_warnings(dob, dt.date(2026, 11, 1), dt.date(2026, 12, 7))
+    assert ends == "Juvenile court jurisdiction ends at 21 on 12/10/2026 (WIC 607)"
+    assert age_warnings(dob, dt.date(2026, 11, 1), dt.date(2026, 12, 7), AgeLimits(18, 25, 7)) == ()

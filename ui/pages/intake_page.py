@@ -11,6 +11,7 @@ steps live in ``ui/pages/intake/``, one module each; this page assembles them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -237,7 +238,7 @@ class IntakePage(QWidget):
         self.episode_step = EpisodeStep(self.context, setup)
         self.charges_step = ChargesStep(self.context, setup)
         self.charges_step.age_of = self.episode_step.age_at_custody
-        self.screening_step = ScreeningStep(setup)
+        self.screening_step = ScreeningStep(setup, tz=self.context.core.settings.timezone)
         self.risk_step = RiskStep(setup)
         self.decision_step = DecisionStep(self.context, setup)
         self.steps = [
@@ -452,11 +453,14 @@ class IntakePage(QWidget):
         if problems or youth is None:
             return None, problems
         charges = tuple(ChargeInput(code) for code in self.charges_step.codes_chosen())
-        screening = (
-            None
-            if self.screening_step.later.isChecked()
-            else self.screening_step.form.screening_input()
-        )
+        screening = None
+        if not self.screening_step.later.isChecked():
+            identified, found = self.screening_step.identified_at()
+            if found:
+                return None, found
+            screening = replace(
+                self.screening_step.form.screening_input(), identified_at=identified
+            )
         data = EpisodeInput(youth_id=youth.id, charges=charges, **episode, **release)
         return (
             IntakeRequest(
