@@ -105,7 +105,14 @@ class ChainReport:
 
 
 def verify_chain(session: Session, batch: int = 5000, anchor: Anchor | None = None) -> ChainReport:
-    """Walk every event in id order, recompute the hashes, and compare with the anchor if any."""
+    """Walk every event in id order, recompute the hashes, and compare with the anchor if any.
+
+    On PostgreSQL the walk reads one snapshot (REPEATABLE READ): under READ COMMITTED a sign-in
+    at another desk, committed between the last batch and the chain head, read as a cut tail.
+    SQLite's read transaction is one snapshot already. Call it first in its session.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     prev = GENESIS_HASH
     count = 0
     last_id = 0

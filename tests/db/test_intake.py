@@ -242,7 +242,7 @@ def test_checklist_step_completion(at_night: Core, admin: Actor, officer: Actor)
     result = intake.record_intake(
         at_night, officer, request(youth_id, screening=screen(ph_branding_tattoo="some"))
     )
-    step = result.checklist[0]
+    step = next(s for s in result.checklist if s.step == "crisis_advocate")
     done = protocol_checklist.complete_step(
         at_night, officer, step.id, step.version, "Advocate on the way"
     )
