@@ -121,8 +121,9 @@ def set_dependency(
 
 
 def dependency_of(core: Core, actor: Actor, youth_id: int) -> DependencyView:
-    """The current status and the history, newest first (a read, as the record view audits)."""
-    core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
+    """The current status and the history, newest first. Child-welfare facts: for the roles
+    that keep the youth's record (YOUTH_EDIT), not for read-only partners or the court desk."""
+    core.require(actor, Action.YOUTH_EDIT, record_kind="youth", record_id=youth_id)
     _hidden(core, actor, youth_id, "youth.view")
     with core.read() as session:
         if session.get(Youth, youth_id) is None:

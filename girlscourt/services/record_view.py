@@ -59,7 +59,8 @@ def youth_document(
     document: dict[str, Any] = {"id": record.id, "version": record.version}
     document |= youth_to_json(record.data)
     document["initials"] = record.initials
-    document["dependency"] = _dependency(core, youth_id)
+    if actor.may(Action.YOUTH_EDIT):  # child-welfare facts: not for read-only partners
+        document["dependency"] = _dependency(core, youth_id)
     withheld = [section for section, action in _SECTIONS if not actor.may(action)]
     with core.read() as session:
         episodes = (

@@ -181,6 +181,6 @@ class DependencySection(QWidget):
 DEPENDENCY_SECTION = RecordSection(
     key="dependency",
     title="Dependenc&y",
-    allowed=lambda context: context.may(Action.YOUTH_VIEW),
+    allowed=lambda context: context.may(Action.YOUTH_EDIT),
     factory=lambda context, youth_id, _navigator: DependencySection(context, youth_id),
 )
