@@ -31,13 +31,10 @@ from girlscourt.services.dependency import DependencyView
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import RecordSection
+from ui.formatting import format_date
 from ui.style import MUTED
 from ui.widgets.form_feedback import failure_text
 from ui.widgets.message_bar import MessageBar, MessageKind
-
-
-def _us_date(day: dt.date) -> str:
-    return f"{day:%m/%d/%Y}"
 
 
 class DependencySection(QWidget):
@@ -120,9 +117,9 @@ class DependencySection(QWidget):
         else:
             c = view.current
             number = f" · case {c.child_welfare_case_number}" if c.child_welfare_case_number else ""
-            self.current.setText(f"{c.label} since {_us_date(c.effective_on)}{number}")
+            self.current.setText(f"{c.label} since {format_date(c.effective_on)}{number}")
         lines = [
-            f"{_us_date(e.effective_on)}  {e.label}"
+            f"{format_date(e.effective_on)}  {e.label}"
             + (f" (case {e.child_welfare_case_number})" if e.child_welfare_case_number else "")
             for e in view.history[1:]
         ]
