@@ -305,6 +305,18 @@ def _youth(session: Session, youth_id: int, field: str = "youth_id") -> Youth:
     return youth
 
 
+def _visible_youth(core: Core, session: Session, actor: Actor, youth_id: int, action: str) -> Youth:
+    """The youth a new record names: unknown, or hidden by sealing, alike (and audited)."""
+    return sealing.visible_youth(
+        core,
+        session,
+        actor,
+        youth_id,
+        action=action,
+        unknown=lambda: ValidationError("youth_id", f"there is no youth {youth_id}"),
+    )
+
+
 def ward_or_dependent(session: Session, youth: Youth) -> bool:
     """A WIC 300 dependent, a dual-status youth, or a 602 ward (jurisdiction found, on probation).
 
@@ -600,9 +612,7 @@ def create_referral(core: Core, actor: Actor, data: ReferralInput) -> ReferralRe
     if data.due_at is not None:
         due = check_due_override(data.due_at, now, due)
     with core.write() as session:
-        youth = _youth(session, data.youth_id)
-        if _youth_hidden(session, actor, youth.id):  # as if she did not exist
-            raise ValidationError("youth_id", f"there is no youth {data.youth_id}")
+        youth = _visible_youth(core, session, actor, data.youth_id, "referral.create")
         agency, rep_id = _agency_and_rep(
             session, data.agency_id, data.representative_id, core.today()
         )
@@ -1069,9 +1079,7 @@ def create_consent(core: Core, actor: Actor, data: ConsentInput) -> ConsentRecor
     cosigned = bool(_flag("youth_cosigned", data.youth_cosigned))
     agrees = _flag("youth_agrees_to_contact", data.youth_agrees_to_contact, optional=True)
     with core.write() as session:
-        youth = _youth(session, data.youth_id)
-        if _youth_hidden(session, actor, youth.id):  # as if she did not exist
-            raise ValidationError("youth_id", f"there is no youth {data.youth_id}")
+        youth = _visible_youth(core, session, actor, data.youth_id, "consent.create")
         if data.signed_on < youth.dob:
             raise ValidationError("signed_on", "is before the youth's date of birth")
         if data.recipient_agency_id is not None and (
