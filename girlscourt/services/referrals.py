@@ -939,19 +939,29 @@ def list_referrals(core: Core, actor: Actor, youth_id: int) -> tuple[ReferralSum
     """
     core.require(actor, Action.REFERRAL_VIEW, record_kind="youth", record_id=youth_id)
     with core.write() as session:
-        if not _youth_hidden(session, actor, youth_id):
-            core.audit(session, actor, "referral.list", record_kind="youth", record_id=youth_id)
-            query = (
-                select(Referral, Agency.name)
-                .where(Referral.youth_id == youth_id)
-                .order_by(Referral.created_at.desc(), Referral.id.desc())
-            )
-            types = visible_types_filter(actor)
-            if types is not None:
-                query = query.where(types)
-            return _summaries(session, query, core.now())
-    core.refuse(actor, "referral.list", record_kind="youth", record_id=youth_id, detail="sealed")
-    raise NotFound(f"youth {youth_id}: no such youth")
+        _listed_youth(core, session, actor, youth_id, "referral.list")
+        core.audit(session, actor, "referral.list", record_kind="youth", record_id=youth_id)
+        query = (
+            select(Referral, Agency.name)
+            .where(Referral.youth_id == youth_id)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+        types = visible_types_filter(actor)
+        if types is not None:
+            query = query.where(types)
+        return _summaries(session, query, core.now())
+
+
+def _listed_youth(core: Core, session: Session, actor: Actor, youth_id: int, action: str) -> None:
+    """A list names a youth: an unknown one and one sealing hides are alike "no such youth"."""
+    sealing.visible_youth(
+        core,
+        session,
+        actor,
+        youth_id,
+        action=action,
+        unknown=lambda: NotFound(f"youth {youth_id}: no such youth"),
+    )
 
 
 def overdue_referrals(
@@ -1215,16 +1225,14 @@ def list_consents(core: Core, actor: Actor, youth_id: int) -> tuple[ConsentRecor
     ``referral.view_health``; a youth hidden by sealing is NotFound."""
     core.require(actor, Action.REFERRAL_VIEW, record_kind="youth", record_id=youth_id)
     with core.write() as session:
-        if not _youth_hidden(session, actor, youth_id):
-            core.audit(session, actor, "consent.list", record_kind="youth", record_id=youth_id)
-            rows = session.execute(
-                select(Consent)
-                .where(Consent.youth_id == youth_id)
-                .order_by(Consent.signed_on.desc(), Consent.id.desc())
-            ).scalars()
-            today = core.today()
-            return tuple(
-                _consent_record(session, c, today, core) for c in rows if _consent_visible(actor, c)
-            )
-    core.refuse(actor, "consent.list", record_kind="youth", record_id=youth_id, detail="sealed")
-    raise NotFound(f"youth {youth_id}: no such youth")
+        _listed_youth(core, session, actor, youth_id, "consent.list")
+        core.audit(session, actor, "consent.list", record_kind="youth", record_id=youth_id)
+        rows = session.execute(
+            select(Consent)
+            .where(Consent.youth_id == youth_id)
+            .order_by(Consent.signed_on.desc(), Consent.id.desc())
+        ).scalars()
+        today = core.today()
+        return tuple(
+            _consent_record(session, c, today, core) for c in rows if _consent_visible(actor, c)
+        )
