@@ -402,7 +402,13 @@ class DocketPanel(QWidget):
             return None
         description = f"{row.hearing_type} – {row.hearing_label} · {row.case_number} · {row.minor}"
         dialog = OutcomeDialog(
-            self.context, row.hearing_id, row.version, row.scheduled_at, description, self
+            self.context,
+            row.hearing_id,
+            row.version,
+            row.scheduled_at,
+            description,
+            self,
+            hearing_type=row.hearing_type,
         )
         dialog.recorded.connect(self._outcome_recorded)
         dialog.finished.connect(lambda _code: dialog.deleteLater())
