@@ -16,6 +16,7 @@ from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
 from tests.support import risk_answers, screening_responses, train
 
 PASSWORD = "a long shared test phrase"
+COMPLETED = dt.date(2026, 11, 20)  # she satisfactorily completed probation (WIC 786)
 
 
 def youth_input(last: str = "Ashford", first: str = "Maya") -> YouthInput:
@@ -50,7 +51,9 @@ def add_petition(core: Core, youth_id: int, number: str = "P1") -> int:
 def seal_youth(core: Core, custodian: Actor, youth_id: int) -> int:
     """Give the youth one petition and seal it: she is hidden from all but the custodian."""
     petition = add_petition(core, youth_id, f"S{youth_id}")
-    assert sealing.seal_petition(core, custodian, petition, "JV-596 2026-0042", "wic786").sealed
+    assert sealing.seal_petition(
+        core, custodian, petition, "JV-596 2026-0042", "wic786", completed_on=COMPLETED
+    ).sealed
     return petition
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from girlscourt.cli import sealing_commands
 from girlscourt.cli.arguments import record_id, whole_number
 from girlscourt.cli.context import open_core, sign_in
 from girlscourt.cli.output import print_json
@@ -38,6 +39,7 @@ def register(sub: Any) -> None:
     add = case.add_parser("add", help="open a case with its petitions from JSON; prints the id")
     add.add_argument("--json", required=True, metavar="FILE|-")
     add.set_defaults(handler=case_add)
+    sealing_commands.register_case(case)
     girls = sub.add_parser("girls-court", help="Girls Court assignments").add_subparsers(
         dest="gc_command", metavar="ACTION", required=True
     )
@@ -291,6 +293,8 @@ def hearing_outcome(args: argparse.Namespace) -> int:
         youth_consented=document.get("youth_consented"),
         notes=document.get("notes"),
         orders=orders,
+        seal_basis=document.get("seal_basis"),
+        seal_order_number=document.get("seal_order_number"),
     )
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")

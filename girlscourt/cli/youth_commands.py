@@ -79,6 +79,7 @@ def youth_find(args: argparse.Namespace) -> int:
                 "aliases": list(r.aliases),
                 "dob": r.dob.isoformat(),
                 "score": r.score,
+                "sealed": r.sealed,  # true only ever for the sealed-records custodian
             }
             for r in page.rows
         ]
@@ -86,7 +87,8 @@ def youth_find(args: argparse.Namespace) -> int:
         return 0
     for r in page.rows:
         aliases = f"  aka {', '.join(r.aliases)}" if r.aliases else ""
-        print(f"{r.id}\t{r.display_name}\t{r.dob.isoformat()}{aliases}")
+        sealed = "\tsealed" if r.sealed else ""  # only the custodian is shown a sealed youth
+        print(f"{r.id}\t{r.display_name}\t{r.dob.isoformat()}{aliases}{sealed}")
     if not page.rows:
         print("no youth matches", file=sys.stderr)
     return 0

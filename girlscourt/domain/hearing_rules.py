@@ -584,6 +584,9 @@ class OutcomeInput:
     youth_consented: bool | None = None
     notes: str | None = None
     orders: CourtOrderInput | None = None
+    # a held sealing (SEAL) hearing: the court's order seals its petition (sealing_rules)
+    seal_basis: str | None = None
+    seal_order_number: str | None = None
 
 
 def validate_outcome(

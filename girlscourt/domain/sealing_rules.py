@@ -7,6 +7,7 @@ county counsel should confirm it before go-live (see DOMAIN.md 3.5).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from girlscourt.domain.hearing_rules import SEALED_STATES
@@ -19,6 +20,16 @@ SEALING_BASES: dict[str, str] = {
     "wic781": "sealed_781",  # sealing on the former ward's petition
     "pc236.14": "vacated_236.14",  # trafficking survivor's arrest or adjudication vacated
 }
+# the statute number alone, as the court's order and staff write it ("786")
+BASIS_ALIASES: dict[str, str] = {"786": "wic786", "781": "wic781", "236.14": "pc236.14"}
+BASIS_LABELS: dict[str, str] = {
+    "wic786": "WIC 786 (satisfactory completion of probation)",
+    "wic781": "WIC 781 (on the former ward's petition)",
+    "pc236.14": "PC 236.14 (vacated: the youth was trafficked)",
+}
+# bases that seal only after the youth satisfactorily completed probation (WIC 786(a))
+COMPLETION_BASES = frozenset({"wic786"})
+SEAL_HEARING = "SEAL"  # the hearing type whose held outcome seals its petition
 
 # why the sealed-records custodian opens a sealed record
 ACCESS_REASONS: dict[str, str] = {
@@ -51,9 +62,40 @@ def _code(field: str, value: object, allowed: dict[str, str]) -> str:
     return code
 
 
-def sealing_basis(value: object) -> str:
-    """The checked basis code (``wic786``, ``wic781``, ``pc236.14``)."""
-    return _code("reason", value, SEALING_BASES)
+def sealing_basis(value: object, field: str = "reason") -> str:
+    """The checked basis code (``wic786``, ``wic781``, ``pc236.14``; ``786`` and ``781`` too)."""
+    if isinstance(value, str):
+        value = BASIS_ALIASES.get(value.strip().casefold(), value)
+    return _code(field, value, SEALING_BASES)
+
+
+def completion_date(
+    basis: str, completed_on: dt.date | None, filed_on: dt.date, today: dt.date
+) -> dt.date | None:
+    """The checked date the youth satisfactorily completed probation, for a WIC 786 seal.
+
+    WIC 786 seals only after satisfactory completion: the basis needs the date (None raises).
+    It cannot be in the future or before the petition was filed; the other bases take none.
+    """
+    if basis not in COMPLETION_BASES:
+        if completed_on is not None:
+            raise ValidationError("completed_on", "is only for a WIC 786 seal")
+        return None
+    if completed_on is None:
+        raise ValidationError(
+            "completed_on",
+            "is required for WIC 786: the date she satisfactorily completed probation "
+            "(nothing on this case records a completion)",
+        )
+    if not isinstance(completed_on, dt.date) or isinstance(completed_on, dt.datetime):
+        raise ValidationError("completed_on", "must be a date")
+    if completed_on > today:
+        raise ValidationError("completed_on", "is in the future")
+    if completed_on < filed_on:
+        raise ValidationError(
+            "completed_on", f"is before the petition was filed ({filed_on.isoformat()})"
+        )
+    return completed_on
 
 
 def access_reason(value: object) -> str:
@@ -66,14 +108,14 @@ def unseal_reason(value: object) -> str:
     return _code("reason", value, UNSEAL_REASONS)
 
 
-def order_number(value: object) -> str:
+def order_number(value: object, field: str = "order_number") -> str:
     """A court order number: letters, digits and ``./#()-`` and spaces, at most 60 characters."""
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError("order_number", "is required")
+        raise ValidationError(field, "is required")
     text = value.strip()
     if not _ORDER_NUMBER.match(text):
         raise ValidationError(
-            "order_number", "use letters, digits, spaces and . / # ( ) - (at most 60 characters)"
+            field, "use letters, digits, spaces and . / # ( ) - (at most 60 characters)"
         )
     return text
 

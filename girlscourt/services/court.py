@@ -474,8 +474,14 @@ def open_case(core: Core, actor: Actor, data: CaseInput) -> CaseRecord:
         if p.filed_on > latest:
             raise ValidationError(f"petitions[{i}].filed_on", "is in the future")
     with core.write() as session:
-        if session.get(Youth, data.youth_id) is None:
-            raise ValidationError("youth_id", f"no youth has the id {data.youth_id}")
+        sealing.visible_youth(
+            core,
+            session,
+            actor,
+            data.youth_id,
+            action="case.create",
+            unknown=lambda: ValidationError("youth_id", f"no youth has the id {data.youth_id}"),
+        )
         if session.execute(select(CourtCase.id).where(CourtCase.case_number == number)).first():
             raise ValidationError("case_number", f"case {number} already exists")
         row = CourtCase(youth_id=data.youth_id, case_number=number)
@@ -705,13 +711,17 @@ def refer_to_girls_court(core: Core, actor: Actor, data: ReferralInput) -> Assig
     if referred_at > core.now():
         raise ValidationError("referred_at", "is in the future")
     with core.write() as session:
-        if session.get(Youth, data.youth_id) is None or (
-            not actor.may(Action.SEALED_ACCESS) and sealing.youth_is_sealed(session, data.youth_id)
-        ):
-            raise ValidationError("youth_id", f"no youth has the id {data.youth_id}")
+        sealing.visible_youth(
+            core,
+            session,
+            actor,
+            data.youth_id,
+            action="girls_court.refer",
+            unknown=lambda: ValidationError("youth_id", f"no youth has the id {data.youth_id}"),
+        )
         if data.case_id is not None:
             case = session.get(CourtCase, data.case_id)
-            if case is None or case.youth_id != data.youth_id:
+            if case is None or case.youth_id != data.youth_id or _sealed_away(session, actor, case):
                 raise ValidationError("case_id", "is not a case of this youth")
         open_one = session.execute(
             select(GirlsCourtAssignment.id).where(

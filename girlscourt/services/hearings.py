@@ -51,8 +51,9 @@ from girlscourt.domain.hearing_rules import (
 )
 from girlscourt.domain.judicial_calendar import JudicialCalendar
 from girlscourt.domain.permissions import Action
+from girlscourt.domain.sealing_rules import SEAL_HEARING
 from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
-from girlscourt.services import legal_deadlines
+from girlscourt.services import legal_deadlines, sealing
 from girlscourt.services.core import Actor, Core
 from girlscourt.services.court import (
     ACTIVE,
@@ -568,6 +569,8 @@ def _resolve(
             raise ValidationError("petition_id", "is not a petition on this case")
         if petition.sealing_state in SEALED_STATES and not actor.may(Action.SEALED_ACCESS):
             raise ValidationError("petition_id", "is not a petition on this case")
+    elif clean.hearing_type == SEAL_HEARING:  # its held outcome seals the petition
+        raise ValidationError("petition_id", "a sealing hearing must name the petition it seals")
     department = session.get(Department, clean.department_id)
     if department is None:
         raise ValidationError("department_id", f"no department has the id {clean.department_id}")
@@ -865,6 +868,7 @@ def record_outcome(
             record_id=row.id,
             detail=f"outcome={clean.outcome}",
         )
+        sealing.seal_at_hearing(core, session, actor, row, data, clean.outcome)  # SEAL, held
         if next_row is not None:
             core.audit(
                 session,

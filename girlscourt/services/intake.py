@@ -19,7 +19,6 @@ from girlscourt.db.models import (
     IntakeDraft,
     Screening,
     User,
-    Youth,
 )
 from girlscourt.domain.deadlines import Deadline
 from girlscourt.domain.dependency_rules import is_dependent
@@ -208,14 +207,22 @@ def record_intake(
     )
 
 
-def _checked_episode(core: Core, request: IntakeRequest) -> tuple[CheckedEpisode, bool]:
+def _checked_episode(
+    core: Core, actor: Actor, request: IntakeRequest
+) -> tuple[CheckedEpisode, bool]:
     """The episode checked against the youth's age and rules (raises SB1322Refusal), and
-    whether the youth is a dependent of the court."""
+    whether the youth is a dependent of the court (a youth sealing hides is unknown)."""
     codes = intake_codes()
+    youth_id = request.episode.youth_id
     with core.read() as session:
-        youth = session.get(Youth, request.episode.youth_id)
-        if youth is None:
-            raise NotFound(f"youth_id: no youth {request.episode.youth_id}")
+        youth = sealing.visible_youth(
+            core,
+            session,
+            actor,
+            youth_id,
+            action="intake.create",
+            unknown=lambda: NotFound(f"youth_id: no youth {youth_id}"),
+        )
         dob, dependent = youth.dob, is_dependent(youth.dependency_status)
     checked = check_episode(request.episode, dob, codes, core.settings.timezone, core.now())
     return checked, dependent
@@ -240,7 +247,7 @@ def _record_intake(
             raise ValidationError("risk", "a detention decision needs the risk instrument scored")
     codes = intake_codes()
     try:
-        checked, dependent = _checked_episode(core, request)
+        checked, dependent = _checked_episode(core, actor, request)
     except SB1322Refusal:
         _protective_response(
             core,
@@ -309,7 +316,7 @@ def _replay_intake(
     """The answer of an intake that already committed under this operation id (its
     acknowledgement was lost): the same ids and levels, its deadlines as they stand now."""
     if applied.kind == SB1322_KIND:
-        _checked_episode(core, request)  # raises the same SB1322Refusal as the first save
+        _checked_episode(core, actor, request)  # raises the same SB1322Refusal as the first save
         raise RuleRefused("charges: this booking was already refused under SB 1322")
     episode_id = applied.record_id
     core.require(actor, Action.INTAKE_RECORD, record_kind="episode", record_id=episode_id)
@@ -619,6 +626,16 @@ def update_episode(
         episode = session.get(CustodyEpisode, episode_id)
         if episode is None:
             raise NotFound(f"episode {episode_id}: no such custody episode")
+        sealing.refuse_if_sealed(  # her episode goes with her (as in ``episode_events``)
+            core,
+            session,
+            actor,
+            episode.youth_id,
+            action="intake.update",
+            unknown=lambda: NotFound(f"episode {episode_id}: no such custody episode"),
+            record_kind="episode",
+            record_id=episode_id,
+        )
         if episode.version != expected_version:
             raise ConflictError(
                 f"episode {episode_id}: someone else saved it first",
@@ -663,6 +680,15 @@ def save_draft(
     """Keep an unfinished form so an interruption loses nothing (only its owner sees it)."""
     core.require(actor, Action.INTAKE_RECORD)
     with core.write() as session:
+        if youth_id is not None:  # a draft names only a youth the officer may see
+            sealing.visible_youth(
+                core,
+                session,
+                actor,
+                youth_id,
+                action="intake.draft",
+                unknown=lambda: NotFound(f"youth_id: no youth {youth_id}"),
+            )
         if draft_id is None:
             draft = IntakeDraft(owner_id=actor.user_id, youth_id=youth_id, content=content)
             session.add(draft)

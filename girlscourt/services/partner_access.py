@@ -245,12 +245,14 @@ def assign_partner(
         raise ValidationError("reason", f"{reason!r} is not one of {', '.join(PARTNER_REASONS)}")
     with core.write() as session:
         target = _partner_user(session, user)
-        found = session.execute(
-            select(Youth, sealing.sealed_flag(Youth.id)).where(Youth.id == youth_id)
-        ).first()
-        if found is None or (bool(found[1]) and not actor.may(Action.SEALED_ACCESS)):
-            raise ValidationError("youth_id", f"no youth has the id {youth_id}")
-        youth = found[0]
+        youth = sealing.visible_youth(
+            core,
+            session,
+            actor,
+            youth_id,
+            action="partner.assign",
+            unknown=lambda: ValidationError("youth_id", f"no youth has the id {youth_id}"),
+        )
         open_one = session.execute(
             select(PartnerAssignment.id).where(
                 PartnerAssignment.user_id == target.id,

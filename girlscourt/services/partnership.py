@@ -16,7 +16,6 @@ from girlscourt.db.models import (
     SafetyPlanItem,
     StaffTraining,
     User,
-    Youth,
 )
 from girlscourt.domain.names import clean_text
 from girlscourt.domain.permissions import Action
@@ -349,18 +348,15 @@ def record_mdt_meeting(core: Core, actor: Actor, data: MdtMeetingInput) -> MdtMe
     """
     core.require(actor, Action.PARTNERSHIP_MANAGE, record_kind="youth", record_id=data.youth_id)
     clean = _check_meeting(core, data)
-    _refuse_if_sealed(
-        core,
-        actor,
-        select(Youth.id).where(Youth.id == clean.youth_id),
-        "mdt.record",
-        "youth",
-        clean.youth_id,
-        f"youth_id: no youth {clean.youth_id}",
-    )
     with core.write() as session:
-        if session.get(Youth, clean.youth_id) is None:
-            raise NotFound(f"youth_id: no youth {clean.youth_id}")
+        sealing.visible_youth(
+            core,
+            session,
+            actor,
+            clean.youth_id,
+            action="mdt.record",
+            unknown=lambda: NotFound(f"youth_id: no youth {clean.youth_id}"),
+        )
         _require_agencies(session, clean)
         meeting = MdtMeeting(
             youth_id=clean.youth_id,

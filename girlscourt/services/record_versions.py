@@ -10,14 +10,16 @@ from sqlalchemy import select
 
 from girlscourt.db.models import Youth
 from girlscourt.domain.permissions import Action
+from girlscourt.services import sealing
 from girlscourt.services.core import Actor, Core
 
 
 def youth_version(core: Core, actor: Actor, youth_id: int) -> int:
     """The youth record's version now (0: no such record any more)."""
     core.require(actor, Action.YOUTH_VIEW, record_kind="youth", record_id=youth_id)
+    query = select(Youth.version).where(Youth.id == youth_id)
+    if not actor.may(Action.SEALED_ACCESS):  # a sealed youth is no such record, here too
+        query = query.where(sealing.visible_youth_filter(Youth.id))
     with core.read() as session:
-        version = session.execute(
-            select(Youth.version).where(Youth.id == youth_id)
-        ).scalar_one_or_none()
+        version = session.execute(query).scalar_one_or_none()
     return int(version or 0)

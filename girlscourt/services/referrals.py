@@ -305,6 +305,18 @@ def _youth(session: Session, youth_id: int, field: str = "youth_id") -> Youth:
     return youth
 
 
+def _visible_youth(core: Core, session: Session, actor: Actor, youth_id: int, action: str) -> Youth:
+    """The youth a new record names: unknown, or hidden by sealing, alike (and audited)."""
+    return sealing.visible_youth(
+        core,
+        session,
+        actor,
+        youth_id,
+        action=action,
+        unknown=lambda: ValidationError("youth_id", f"there is no youth {youth_id}"),
+    )
+
+
 def ward_or_dependent(session: Session, youth: Youth) -> bool:
     """A WIC 300 dependent, a dual-status youth, or a 602 ward (jurisdiction found, on probation).
 
@@ -600,9 +612,7 @@ def create_referral(core: Core, actor: Actor, data: ReferralInput) -> ReferralRe
     if data.due_at is not None:
         due = check_due_override(data.due_at, now, due)
     with core.write() as session:
-        youth = _youth(session, data.youth_id)
-        if _youth_hidden(session, actor, youth.id):  # as if she did not exist
-            raise ValidationError("youth_id", f"there is no youth {data.youth_id}")
+        youth = _visible_youth(core, session, actor, data.youth_id, "referral.create")
         agency, rep_id = _agency_and_rep(
             session, data.agency_id, data.representative_id, core.today()
         )
@@ -929,19 +939,29 @@ def list_referrals(core: Core, actor: Actor, youth_id: int) -> tuple[ReferralSum
     """
     core.require(actor, Action.REFERRAL_VIEW, record_kind="youth", record_id=youth_id)
     with core.write() as session:
-        if not _youth_hidden(session, actor, youth_id):
-            core.audit(session, actor, "referral.list", record_kind="youth", record_id=youth_id)
-            query = (
-                select(Referral, Agency.name)
-                .where(Referral.youth_id == youth_id)
-                .order_by(Referral.created_at.desc(), Referral.id.desc())
-            )
-            types = visible_types_filter(actor)
-            if types is not None:
-                query = query.where(types)
-            return _summaries(session, query, core.now())
-    core.refuse(actor, "referral.list", record_kind="youth", record_id=youth_id, detail="sealed")
-    raise NotFound(f"youth {youth_id}: no such youth")
+        _listed_youth(core, session, actor, youth_id, "referral.list")
+        core.audit(session, actor, "referral.list", record_kind="youth", record_id=youth_id)
+        query = (
+            select(Referral, Agency.name)
+            .where(Referral.youth_id == youth_id)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+        types = visible_types_filter(actor)
+        if types is not None:
+            query = query.where(types)
+        return _summaries(session, query, core.now())
+
+
+def _listed_youth(core: Core, session: Session, actor: Actor, youth_id: int, action: str) -> None:
+    """A list names a youth: an unknown one and one sealing hides are alike "no such youth"."""
+    sealing.visible_youth(
+        core,
+        session,
+        actor,
+        youth_id,
+        action=action,
+        unknown=lambda: NotFound(f"youth {youth_id}: no such youth"),
+    )
 
 
 def overdue_referrals(
@@ -1069,9 +1089,7 @@ def create_consent(core: Core, actor: Actor, data: ConsentInput) -> ConsentRecor
     cosigned = bool(_flag("youth_cosigned", data.youth_cosigned))
     agrees = _flag("youth_agrees_to_contact", data.youth_agrees_to_contact, optional=True)
     with core.write() as session:
-        youth = _youth(session, data.youth_id)
-        if _youth_hidden(session, actor, youth.id):  # as if she did not exist
-            raise ValidationError("youth_id", f"there is no youth {data.youth_id}")
+        youth = _visible_youth(core, session, actor, data.youth_id, "consent.create")
         if data.signed_on < youth.dob:
             raise ValidationError("signed_on", "is before the youth's date of birth")
         if data.recipient_agency_id is not None and (
@@ -1207,16 +1225,14 @@ def list_consents(core: Core, actor: Actor, youth_id: int) -> tuple[ConsentRecor
     ``referral.view_health``; a youth hidden by sealing is NotFound."""
     core.require(actor, Action.REFERRAL_VIEW, record_kind="youth", record_id=youth_id)
     with core.write() as session:
-        if not _youth_hidden(session, actor, youth_id):
-            core.audit(session, actor, "consent.list", record_kind="youth", record_id=youth_id)
-            rows = session.execute(
-                select(Consent)
-                .where(Consent.youth_id == youth_id)
-                .order_by(Consent.signed_on.desc(), Consent.id.desc())
-            ).scalars()
-            today = core.today()
-            return tuple(
-                _consent_record(session, c, today, core) for c in rows if _consent_visible(actor, c)
-            )
-    core.refuse(actor, "consent.list", record_kind="youth", record_id=youth_id, detail="sealed")
-    raise NotFound(f"youth {youth_id}: no such youth")
+        _listed_youth(core, session, actor, youth_id, "consent.list")
+        core.audit(session, actor, "consent.list", record_kind="youth", record_id=youth_id)
+        rows = session.execute(
+            select(Consent)
+            .where(Consent.youth_id == youth_id)
+            .order_by(Consent.signed_on.desc(), Consent.id.desc())
+        ).scalars()
+        today = core.today()
+        return tuple(
+            _consent_record(session, c, today, core) for c in rows if _consent_visible(actor, c)
+        )

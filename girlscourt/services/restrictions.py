@@ -410,6 +410,16 @@ def _load_for_write(
     row = session.get(ContactRestriction, check_id("restriction_id", restriction_id))
     if row is None:
         raise NotFound(f"restriction {restriction_id}: no such restriction")
+    sealing.refuse_if_sealed(  # hidden with her youth, as ``get_restriction`` hides it
+        core,
+        session,
+        actor,
+        row.youth_id,
+        action=action,
+        unknown=lambda: NotFound(f"restriction {restriction_id}: no such restriction"),
+        record_kind=_KIND,
+        record_id=restriction_id,
+    )
     if row.version != expected:
         core.audit(
             session, actor, action, record_kind=_KIND, record_id=restriction_id, outcome="conflict"
@@ -438,7 +448,15 @@ def add_restriction(
         core.require(actor, Action.RESTRICTION_APPROVE)
     clean = validate_restriction(data, core.today())
     with core.write() as session:
-        _youth_exists(session, clean.youth_id)
+        check_id("youth_id", clean.youth_id)
+        sealing.visible_youth(
+            core,
+            session,
+            actor,
+            clean.youth_id,
+            action="restriction.create",
+            unknown=lambda: NotFound(f"youth_id: no youth with id {clean.youth_id}"),
+        )
         row = ContactRestriction()
         _apply(row, clean)
         _approve(row, actor if approve else None)
@@ -1324,12 +1342,21 @@ def _downgrade_reason(top: _Graded, channel: str | None) -> str | None:
 
 
 def _candidates(
-    core: Core, probe: Probe, youth_id: int | None
+    core: Core, actor: Actor, probe: Probe, youth_id: int | None
 ) -> tuple[_Rows, frozenset[int], list[Match]]:
-    """The rows, the youth in scope and every match among their restrictions."""
+    """The rows, the youth in scope and every match among their restrictions (a check naming
+    a youth sealing hides is refused like one naming an unknown youth; the check of everyone
+    in custody still matches her restrictions)."""
     with core.read() as session:
         if youth_id is not None:
-            _youth_exists(session, youth_id)
+            sealing.visible_youth(
+                core,
+                session,
+                actor,
+                youth_id,
+                action="restriction.check",
+                unknown=lambda: NotFound(f"youth_id: no youth with id {youth_id}"),
+            )
         rows = _rows(core, session)
         scope = frozenset({youth_id}) if youth_id is not None else _custody(session)
     if youth_id is not None:  # a handful of restrictions: index them on the spot
@@ -1360,7 +1387,9 @@ def check_contact(
         check_id("youth_id", youth_id)
     core.require(actor, Action.RESTRICTION_CHECK, record_kind="youth", record_id=youth_id)
     probe = clean_probe(name, phone, handle, channel, admission_call=admission_call)
-    rows, scope, found = _candidates(core, Probe(probe.name, probe.phone, probe.handle), youth_id)
+    rows, scope, found = _candidates(
+        core, actor, Probe(probe.name, probe.phone, probe.handle), youth_id
+    )
     graded = _graded(found, rows, scope, probe.channel, core.today())[:MAX_REPORTED_MATCHES]
     with core.write() as session:
         result = overall(g.grade for g in graded)

@@ -177,20 +177,15 @@ def update_youth(
     """Save edits made to ``expected_version``; a newer saved version raises ConflictError."""
     core.require(actor, Action.YOUTH_EDIT, record_kind="youth", record_id=youth_id)
     clean = validate_youth(data, core.today(), core.settings.youth_age_limits)
-    hidden = False
     with core.write() as session:
-        youth = session.get(Youth, youth_id)
-        if youth is None:
-            raise NotFound(f"youth {youth_id}: no such youth")
-        if not actor.may(Action.SEALED_ACCESS) and sealing.youth_is_sealed(session, youth_id):
-            hidden = True
-    if hidden:
-        core.refuse(actor, "youth.edit", record_kind="youth", record_id=youth_id, detail="sealed")
-        raise NotFound(f"youth {youth_id}: no such youth")
-    with core.write() as session:
-        youth = session.get(Youth, youth_id)
-        if youth is None:
-            raise NotFound(f"youth {youth_id}: no such youth")
+        youth = sealing.visible_youth(
+            core,
+            session,
+            actor,
+            youth_id,
+            action="youth.edit",
+            unknown=lambda: NotFound(f"youth {youth_id}: no such youth"),
+        )
         if youth.version != expected_version:
             core.audit(
                 session,

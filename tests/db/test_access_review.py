@@ -57,6 +57,7 @@ from tests.partner_support import (
 )
 
 LA = ZoneInfo("America/Los_Angeles")
+COMPLETED = dt.date(2026, 11, 20)  # she satisfactorily completed probation (WIC 786)
 START = dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)  # Monday 30 November 2026, 09:00 in LA
 HEARING_DAY = dt.date(2026, 12, 2)  # a Wednesday, a court day
 
@@ -148,7 +149,7 @@ def girl_in_court(core: Core, admin: Actor, officer: Actor, clerk: Actor, last: 
 def seal(core: Core, custodian: Actor, girl: Girl) -> None:
     """Seal her only petition: every petition she has is sealed, so she is hidden."""
     assert sealing.seal_petition(
-        core, custodian, girl.petition_id, "JV-596 2026-0042", "wic786"
+        core, custodian, girl.petition_id, "JV-596 2026-0042", "wic786", completed_on=COMPLETED
     ).sealed
     with core.read() as session:
         assert sealing.youth_is_sealed(session, girl.youth_id)
@@ -290,7 +291,9 @@ def test_record_hearings_on_a_case_sealed_whole_stay_hidden_though_she_is_not(
     court.add_petition(
         core, clerk, girl.empty.id, court.PetitionInput("JV-NEW-A", dt.date(2026, 11, 2))
     )
-    sealing.seal_petition(core, custodian, girl.petition_id, "JV-596 1", "wic786")
+    sealing.seal_petition(
+        core, custodian, girl.petition_id, "JV-596 1", "wic786", completed_on=COMPLETED
+    )
     with core.read() as session:
         assert not sealing.youth_is_sealed(session, girl.youth_id)  # the new matter is open
 
@@ -418,6 +421,8 @@ def test_protocol_steps_and_referrals_of_a_sealed_youth_are_not_reached_by_id(
         ("referral.edit", "referral", "sealed"),
         ("referral.transition", "referral", "sealed"),
         ("referral.exception", "referral", "sealed"),
+        ("referral.create", "youth", "sealed"),  # writes naming her are refused, audited
+        ("consent.create", "youth", "sealed"),
     ]
     with core.read() as session:
         saved = session.get(ChecklistStep, step.id)
@@ -475,7 +480,7 @@ def test_every_write_print_and_report_path_refuses_a_partner(
         lambda: partnership.list_mdt_meetings(core, partner, youth_id=youth),
         lambda: partnership.record_mdt_meeting(core, partner, _meeting(core, youth)),
         lambda: partner_access.assign_partner(core, partner, "counsel", youth, "mdt_member"),
-        lambda: sealing.seal_petition(core, partner, girl.petition_id, "JV-596 1", "wic786"),
+        lambda: sealing.seal_petition(core, partner, girl.petition_id, "JV-596 1", "wic781"),
         lambda: csec_metrics.csec_report(core, partner, period),
         lambda: report_export.export_csec_report(core, partner, period, "csv"),
     ]

@@ -684,16 +684,20 @@ def test_sealing_hides_restrictions_from_lists_but_the_desk_still_blocks(
     assert "Marcus Talford" not in text and "Z.O." not in text
 
     # the desk: still BLOCK (safety first), but the youth is withheld
-    for scope in (None, youth):
-        outcome = restrictions.check_contact(core, officer, name="Marcus Talford", youth_id=scope)
-        assert outcome.result == "BLOCK"
-        (match,) = outcome.matches
-        assert (match.restriction_id, match.youth_id) == (hers.id, None)
-        assert match.youth_initials == restrictions.WITHHELD
-        assert "Z.O." not in outcome.instruction and restrictions.WITHHELD in outcome.instruction
+    outcome = restrictions.check_contact(core, officer, name="Marcus Talford")
+    assert outcome.result == "BLOCK"
+    (match,) = outcome.matches
+    assert (match.restriction_id, match.youth_id) == (hers.id, None)
+    assert match.youth_initials == restrictions.WITHHELD
+    assert "Z.O." not in outcome.instruction and restrictions.WITHHELD in outcome.instruction
+    # a check naming her id answers as for an id nobody has, and logs nothing about her
+    for scope in (youth, 999_999):
+        with pytest.raises(NotFound, match=f"^youth_id: no youth with id {scope}$"):
+            restrictions.check_contact(core, officer, name="Marcus Talford", youth_id=scope)
+    assert actions(core, "restriction.check")[-1] == ("denied", youth, "sealed")
 
     # the check log keeps what the desk answered, without her
-    entries = restrictions.check_log(core, supervisor, TODAY, TODAY)  # the youth-scoped one goes
+    entries = restrictions.check_log(core, supervisor, TODAY, TODAY)
     assert [e.id for e in entries] == [before.check_id, before.check_id + 1]
     assert entries[0].matches[0].youth_id is None and entries[0].match_initials == {}
     assert [(m.restriction_id, m.grade) for m in entries[1].matches] == [(hers.id, "BLOCK")]

@@ -55,6 +55,7 @@ from girlscourt.services.referrals import ReferralInput
 from tests.support import risk_answers, screening_responses, train
 
 PASSWORD = "a long shared test phrase"
+COMPLETED = dt.date(2026, 3, 1)  # she satisfactorily completed probation (WIC 786)
 
 
 def youth_input(last: str = "Ashford", first: str = "Maya") -> YouthInput:
@@ -211,7 +212,7 @@ def calls(
             core, actor, screening_id
         ),
         Action.SEAL_PETITION: lambda: sealing.seal_petition(
-            core, actor, petition_id, "JV-596 2026-0042", "wic786"
+            core, actor, petition_id, "JV-596 2026-0042", "wic786", completed_on=COMPLETED
         ),
         Action.REFERRAL_VIEW: lambda: referrals.list_referrals(core, actor, youth_id),
         Action.REFERRAL_VIEW_HEALTH: lambda: referrals.get_referral(core, actor, referral_id),
@@ -362,7 +363,9 @@ def test_a_youth_whose_every_petition_is_sealed_vanishes(
     visible = youths.register_youth(core, officer, youth_input("Ashford", "Mia")).id
     petition = add_petition(core, sealed_youth, "P1")
     assert youths.count_youths(core, officer) == 2
-    result = sealing.seal_petition(core, custodian, petition, "JV-596 2026-0042", "WIC786")
+    result = sealing.seal_petition(
+        core, custodian, petition, "JV-596 2026-0042", "WIC786", completed_on=COMPLETED
+    )
     assert result.sealed and result.sealing_state == "sealed_786"
     assert result.order_number == "JV-596 2026-0042" and result.youth_id == sealed_youth
 
@@ -424,7 +427,7 @@ def test_sealed_namesakes_neither_crowd_out_nor_hint_at_more_results(
     for first in ("Ana", "Bea"):  # the lowest ids: found first by the limited query
         hidden = youths.register_youth(core, officer, youth_input("Ashford", first)).id
         sealing.seal_petition(
-            core, custodian, add_petition(core, hidden, f"P{first}"), "JV-596 2026-0042", "WIC786"
+            core, custodian, add_petition(core, hidden, f"P{first}"), "JV-596 2026-0042", "WIC781"
         )
         sealed_ids.append(hidden)
     visible = youths.register_youth(core, officer, youth_input("Ashford", "Mia")).id
@@ -441,7 +444,9 @@ def test_a_youth_with_an_open_petition_stays_findable_but_sealed_hearings_go(
     open_petition = add_petition(core, youth, "P2")
     hidden_hearing = _hearing(core, sealed_petition)
     shown_hearing = _hearing(core, open_petition)
-    sealing.seal_petition(core, custodian, sealed_petition, "JV-596 1", "wic786")
+    sealing.seal_petition(
+        core, custodian, sealed_petition, "JV-596 1", "wic786", completed_on=COMPLETED
+    )
     assert youths.get_youth(core, officer, youth).id == youth
     assert [r.id for r in youths.find_youths(core, officer, "ashford").rows] == [youth]
     document = record_view.youth_document(core, officer, youth)

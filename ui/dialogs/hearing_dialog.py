@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.hearing_rules import (
     CONTINUED,
+    HELD,
     OUTCOME_LABELS,
     OUTCOMES,
     HearingCatalog,
@@ -40,6 +41,7 @@ from girlscourt.domain.hearing_rules import (
     load_hearing_catalog,
     long_date,
 )
+from girlscourt.domain.sealing_rules import BASIS_LABELS, SEAL_HEARING
 from girlscourt.errors import ValidationError
 from girlscourt.services import court, hearings
 from girlscourt.services.core import Actor, Core
@@ -497,10 +499,12 @@ class OutcomeDialog(QDialog):
         scheduled_at: dt.datetime,
         description: str,
         parent: QWidget | None = None,
+        *,
         hearing_type: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
+        self.sealing = hearing_type == SEAL_HEARING  # held, it seals its petition
         self.hearing_id = hearing_id
         self.version = version
         self._tz = context.core.settings.timezone
@@ -534,6 +538,13 @@ class OutcomeDialog(QDialog):
         self.consent.addItem("No, the youth did not consent", False)
         self.notes = QLineEdit()
         self.notes.setAccessibleName("Notes")
+        self.seal_basis = QComboBox()
+        self.seal_basis.setAccessibleName("Sealing basis")
+        for code, label in BASIS_LABELS.items():
+            self.seal_basis.addItem(label, code)
+        self.seal_order = QLineEdit()
+        self.seal_order.setAccessibleName("Sealing order number")
+        self.seal_order.setPlaceholderText("The court's order: held, the petition is sealed")
 
         when = QHBoxLayout()
         when.addWidget(self.date_edit, 1)
@@ -546,6 +557,9 @@ class OutcomeDialog(QDialog):
         form.addRow("Youth &consented:", self.consent)
         self.orders = CourtOrdersForm(form, hearing_type, local.date())
         form.addRow("&Notes:", self.notes)
+        if self.sealing:
+            form.addRow("Sealing &basis:", self.seal_basis)
+            form.addRow("Sealing or&der number:", self.seal_order)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -580,6 +594,8 @@ class OutcomeDialog(QDialog):
         for widget in (self.date_edit, self.time_edit, self.reason, self.consent):
             widget.setEnabled(continued)
         self.orders.set_outcome(str(self.outcome_combo.currentData()))
+        for widget in (self.seal_basis, self.seal_order):
+            widget.setEnabled(self.outcome_combo.currentData() == HELD)
         self._reset_acknowledgement()
 
     def _reset_acknowledgement(self, *_args: object) -> None:
@@ -599,6 +615,13 @@ class OutcomeDialog(QDialog):
     def data(self) -> OutcomeInput:
         """The form as the service's input."""
         outcome = str(self.outcome_combo.currentData())
+        if self.sealing and outcome == HELD:
+            return OutcomeInput(
+                outcome,
+                notes=self.notes.text() or None,
+                seal_basis=str(self.seal_basis.currentData()),
+                seal_order_number=self.seal_order.text(),
+            )
         if outcome != CONTINUED:
             return OutcomeInput(
                 outcome, notes=self.notes.text() or None, orders=self.orders.orders(outcome)

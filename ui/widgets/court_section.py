@@ -44,6 +44,7 @@ from ui import workers
 from ui.context import AppContext
 from ui.dialogs.assignment_dialog import AssignmentDialog, Step
 from ui.dialogs.hearing_dialog import HearingDialog
+from ui.dialogs.seal_dialog import STATE_LABELS, SealDialog
 from ui.extensions import Navigator, RecordSection
 from ui.models.roster_table_model import STATUS_LABELS
 from ui.widgets.form_feedback import failure_text
@@ -198,6 +199,10 @@ class CourtSection(QWidget):
         self.refer_button.setVisible(context.may(Action.GIRLS_COURT_ASSIGN))
         self.schedule_button = QPushButton("Schedule &hearing…")
         self.schedule_button.setVisible(context.may(Action.HEARING_SCHEDULE))
+        self.seal_button = QPushButton("Seal &petition…")  # the sealed-records custodian's
+        self.seal_button.setVisible(
+            context.may(Action.SEALED_ACCESS) and context.may(Action.SEAL_PETITION)
+        )
 
         hearings_title = QLabel("Hearings")
         hearings_title.setStyleSheet("font-weight: bold;")
@@ -206,6 +211,7 @@ class CourtSection(QWidget):
         top.addStretch(1)
         top.addWidget(self.refer_button)
         top.addWidget(self.schedule_button)
+        top.addWidget(self.seal_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 4, 4)
         layout.addLayout(top)
@@ -217,6 +223,7 @@ class CourtSection(QWidget):
 
         self.refer_button.clicked.connect(lambda: self.refer())
         self.schedule_button.clicked.connect(lambda: self.schedule_hearing())
+        self.seal_button.clicked.connect(lambda: self.seal_petition())
         self.message.action_triggered.connect(self.refresh)
 
     def refresh(self) -> None:
@@ -241,8 +248,10 @@ class CourtSection(QWidget):
             lines = []
             for case in record.cases:
                 petitions = ", ".join(
-                    f"{p.petition_number} (filed {p.filed_on:%m/%d/%Y})" for p in case.petitions
-                )
+                    f"{p.petition_number} (filed {p.filed_on:%m/%d/%Y}"
+                    + (f", {STATE_LABELS[p.sealing_state]})" if p.sealing_state != "open" else ")")
+                    for p in case.petitions
+                )  # only the custodian is ever shown a sealed petition
                 lines.append(f"Case {case.case_number}" + (f": {petitions}" if petitions else ""))
             self.cases.setText("\n".join(lines))
         else:
@@ -255,6 +264,8 @@ class CourtSection(QWidget):
             "She already has an open Girls Court assignment" if has_open else ""
         )
         self.schedule_button.setEnabled(bool(record.cases))
+        unsealed = any(not p.sealed for case in record.cases for p in case.petitions)
+        self.seal_button.setEnabled(unsealed)
         self.loaded.emit(record)
 
     def _assignment_text(self, record: CourtRecord) -> str:
@@ -306,6 +317,13 @@ class CourtSection(QWidget):
         """Schedule a hearing for this youth."""
         dialog = HearingDialog(self.context, self.youth_id, parent=self)
         dialog.scheduled.connect(lambda _h: self.refresh())
+        self._show_dialog(dialog)
+        return dialog
+
+    def seal_petition(self) -> SealDialog:
+        """Seal one of her petitions on the court's order (the custodian)."""
+        dialog = SealDialog(self.context, self.record.cases if self.record else (), parent=self)
+        dialog.sealed.connect(lambda _s: self.refresh())
         self._show_dialog(dialog)
         return dialog
 
