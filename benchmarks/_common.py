@@ -9,8 +9,8 @@ from pathlib import Path
 
 from girlscourt.db import migrate
 from girlscourt.db.session import Database
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 
 PASSWORD = "benchmark pass phrase"
 

@@ -38,10 +38,10 @@ from girlscourt.db.models import (
 )
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.csec_report import render_csec_report
-from girlscourt.services import legal_deadlines
-from girlscourt.services.core import Core
-from girlscourt.services.csec_metrics import compute, finish, make_period
-from girlscourt.services.intake_codes import intake_codes
+from girlscourt.services.clocks import legal_deadlines
+from girlscourt.services.intake.intake_codes import intake_codes
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.reports.csec_metrics import compute, finish, make_period
 
 BATCH = 20_000
 YEARS = 4

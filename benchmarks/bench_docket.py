@@ -30,8 +30,9 @@ from girlscourt.db.models import (
 from girlscourt.db.session import Database
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.docket import render_docket
-from girlscourt.services import accounts, docket_printing, hearings
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.court import docket_printing, hearings
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 
 PASSWORD = "benchmark pass phrase"
 FIRST = (

@@ -14,7 +14,9 @@ import time
 from _common import scratch_core, summary
 from sqlalchemy import event
 
-from girlscourt.services import demo, record_view, youths
+from girlscourt.demo import seed as demo
+from girlscourt.services.overview import record_view
+from girlscourt.services.registry import youths
 
 
 def main() -> None:

@@ -30,8 +30,10 @@ from girlscourt.printing.referral_form import (
     RestrictedPersonLine,
     build_referral_form,
 )
-from girlscourt.services import accounts, agencies, referral_printing, referrals, youths
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.referrals import agencies, referral_printing, referrals
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 
 BUDGET = 0.2
 LA = ZoneInfo("America/Los_Angeles")

@@ -35,8 +35,9 @@ from girlscourt.db.models import ContactRestriction, CustodyEpisode, Youth
 from girlscourt.db.session import Database
 from girlscourt.domain.contact_matching import RestrictedPerson, RestrictionIndex
 from girlscourt.domain.restriction_rules import CHANNELS
-from girlscourt.services import accounts, restrictions
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.security import accounts
 
 PASSWORD = "benchmark pass phrase"
 BATCH = 5000

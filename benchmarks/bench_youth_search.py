@@ -17,9 +17,10 @@ from pathlib import Path
 
 from _common import percentile, scratch_core, summary
 
+from girlscourt.demo import seed as demo
 from girlscourt.domain.names import phonetic_key
-from girlscourt.services import demo, youths
-from girlscourt.services.youth_search import CANDIDATE_LIMIT, parse_query
+from girlscourt.services.registry import youths
+from girlscourt.services.registry.youth_search import CANDIDATE_LIMIT, parse_query
 
 QUERIES = [
     "maria",

@@ -21,8 +21,8 @@ from keyring.backend import KeyringBackend
 from girlscourt.db import migrate
 from girlscourt.db.engine import make_engine, parse_database_url
 from girlscourt.db.session import Database
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 
 PG_URL = os.environ.get("GIRLSCOURT_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("GIRLSCOURT_REQUIRE_PG") == "1"

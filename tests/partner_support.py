@@ -10,9 +10,10 @@ from girlscourt.db.models import AuditEvent, CourtCase, Petition, Screening
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.domain.permissions import Role
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.services import accounts, intake, sealing
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts, sealing
 from tests.support import risk_answers, screening_responses, train
 
 PASSWORD = "a long shared test phrase"

@@ -25,7 +25,7 @@ from ui.widgets.message_bar import MessageKind
 # Only the sign-in window's modules load before it shows; the core (SQLAlchemy, Alembic, the
 # models: about a second) loads on the worker thread that opens the database.
 if TYPE_CHECKING:
-    from girlscourt.services.core import Actor, Core
+    from girlscourt.services.kernel.core import Actor, Core
     from ui.dialogs.damaged_database_dialog import DamagedDatabaseDialog
     from ui.dialogs.first_admin_dialog import FirstAdminDialog
 
@@ -37,7 +37,7 @@ CoreOpener = Callable[[str | None, Callable[[str], str | None]], "Core"]
 
 def _open_core(database: str | None, prompt: Callable[[str], str | None]) -> Core:
     # Imported here, on the worker thread: the sign-in window is up before Alembic loads.
-    from girlscourt.services.startup import open_core
+    from girlscourt.services.kernel.startup import open_core
 
     return open_core(database, prompt=prompt)
 
@@ -45,7 +45,7 @@ def _open_core(database: str | None, prompt: Callable[[str], str | None]) -> Cor
 def _open_and_check(
     opener: CoreOpener, database: str | None, prompt: Callable[[str], str | None]
 ) -> tuple[Core, bool]:
-    from girlscourt.services.accounts import has_users
+    from girlscourt.services.security.accounts import has_users
 
     core = opener(database, prompt)
     try:

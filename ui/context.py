@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from girlscourt.domain.permissions import ROLE_LABELS, Action
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
 
 
 @dataclass(frozen=True)

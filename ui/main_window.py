@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from girlscourt import APP_NAME, __version__
 from girlscourt.domain.permissions import Action
-from girlscourt.services import accounts
-from girlscourt.services.youths import YouthRecord
+from girlscourt.services.registry.youths import YouthRecord
+from girlscourt.services.security import accounts
 from ui.context import AppContext
 from ui.dialogs.new_youth_dialog import NewYouthDialog
 from ui.features import feature_pages

@@ -24,8 +24,8 @@ from PySide6.QtGui import QAction, QGuiApplication, QWindow
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError, LoginFailed
-from girlscourt.services import accounts, session_security
-from girlscourt.services.core import Actor
+from girlscourt.services.kernel.core import Actor
+from girlscourt.services.security import accounts, session_security
 from ui import workers
 from ui.context import AppContext
 from ui.widgets.lock_panel import LockPanel

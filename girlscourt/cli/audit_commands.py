@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
 
 def audit_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the chain is whole, 1 (with the first broken event) when it is not."""
-    from girlscourt.services import audit_trail
+    from girlscourt.services.security import audit_trail
 
     core = open_core(args)
     actor = sign_in(core, args)

@@ -52,7 +52,7 @@ def _step_json(entry: Any) -> dict[str, Any]:
 
 
 def checklist_show(args: argparse.Namespace) -> int:
-    from girlscourt.services import protocol_checklist
+    from girlscourt.services.intake import protocol_checklist
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -85,7 +85,7 @@ def checklist_show(args: argparse.Namespace) -> int:
 
 
 def checklist_done(args: argparse.Namespace) -> int:
-    from girlscourt.services import protocol_checklist
+    from girlscourt.services.intake import protocol_checklist
 
     core = open_core(args)
     actor = sign_in(core, args)

@@ -13,8 +13,8 @@ from girlscourt.db.engine import sqlite_url_for
 from girlscourt.db.pg_network import NetworkLimits
 from girlscourt.db.session import Database, unavailable
 from girlscourt.errors import DatabaseUnavailable, LoginFailed
-from girlscourt.services.accounts import authenticate
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security.accounts import authenticate
 
 PASSWORD_ENV = "GIRLSCOURT_PASSWORD"
 

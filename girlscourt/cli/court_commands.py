@@ -16,7 +16,7 @@ from girlscourt.cli.output import print_json
 
 if TYPE_CHECKING:
     from girlscourt.domain.hearing_rules import HearingWarning
-    from girlscourt.services.core import Actor, Core
+    from girlscourt.services.kernel.core import Actor, Core
 
 VARIANTS = ("initials", "internal", "public")
 _FIELD_TO_JSON = {
@@ -203,7 +203,7 @@ def _unacknowledged(count: int) -> int:
 
 
 def _department_id(core: Core, actor: Actor, code: str | None) -> int | None:
-    from girlscourt.services import court
+    from girlscourt.services.court import court
 
     if code is None:
         return None
@@ -218,7 +218,7 @@ def hearing_add(args: argparse.Namespace) -> int:
     from girlscourt.domain.hearing_rules import HearingInput
     from girlscourt.errors import NotFound, ValidationError
     from girlscourt.interchange import read_json
-    from girlscourt.services import court, hearings
+    from girlscourt.services.court import court, hearings
 
     document = _checked(read_json(args.json), "hearing")
     scheduled = _moment("$.scheduled_at", document["scheduled_at"])
@@ -273,7 +273,7 @@ def hearing_outcome(args: argparse.Namespace) -> int:
     from girlscourt.domain.court_orders import CourtOrderInput
     from girlscourt.domain.hearing_rules import OutcomeInput
     from girlscourt.interchange import read_json
-    from girlscourt.services import hearings
+    from girlscourt.services.court import hearings
 
     document = _checked(read_json(args.json), "hearing_outcome")
     waiver = document.get("time_waiver_until")
@@ -344,7 +344,7 @@ def _row_json(row: Any) -> dict[str, Any]:
 
 
 def docket_show(args: argparse.Namespace) -> int:
-    from girlscourt.services import hearings
+    from girlscourt.services.court import hearings
 
     day = _parse_day(args.date)
     core = open_core(args)
@@ -366,7 +366,8 @@ def docket_show(args: argparse.Namespace) -> int:
 
 
 def docket_print(args: argparse.Namespace) -> int:
-    from girlscourt.services import docket_printing, output_files
+    from girlscourt.services.court import docket_printing
+    from girlscourt.services.documents import output_files
 
     day = _parse_day(args.date)
     output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
@@ -380,7 +381,8 @@ def docket_print(args: argparse.Namespace) -> int:
 
 
 def hearing_minute_order(args: argparse.Namespace) -> int:
-    from girlscourt.services import minute_orders, output_files
+    from girlscourt.services.court import minute_orders
+    from girlscourt.services.documents import output_files
 
     output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
     core = open_core(args)
@@ -391,7 +393,8 @@ def hearing_minute_order(args: argparse.Namespace) -> int:
 
 
 def docket_transport(args: argparse.Namespace) -> int:
-    from girlscourt.services import docket_printing, output_files
+    from girlscourt.services.court import docket_printing
+    from girlscourt.services.documents import output_files
 
     day = _parse_day(args.date)
     output_files.check_target(args.out)
@@ -406,7 +409,7 @@ def docket_transport(args: argparse.Namespace) -> int:
 
 def case_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services import court
+    from girlscourt.services.court import court
 
     document = _checked(read_json(args.json), "case")
     petitions = []
@@ -426,7 +429,7 @@ def case_add(args: argparse.Namespace) -> int:
 def girls_court_assign(args: argparse.Namespace) -> int:
     from girlscourt.errors import NotFound, ValidationError
     from girlscourt.interchange import read_json
-    from girlscourt.services import court
+    from girlscourt.services.court import court
 
     document = _checked(read_json(args.json), "assignment")
     accepted = _date("$.accepted_on", document.get("accepted_on"))
@@ -461,7 +464,7 @@ def _check_acceptance(core: Core, accepted: dt.date, team: Any) -> None:
     from girlscourt.domain.hearing_rules import NAME_MAX
     from girlscourt.domain.names import clean_text
     from girlscourt.errors import ValidationError
-    from girlscourt.services.court import TEAM_ROLES
+    from girlscourt.services.court.court import TEAM_ROLES
 
     if accepted > core.today():
         raise ValidationError("$.accepted_on", "is in the future")
@@ -475,7 +478,7 @@ def girls_court_configure(args: argparse.Namespace) -> int:
     from girlscourt.domain.hearing_rules import GIRLS_COURT_CODE
     from girlscourt.errors import ValidationError
     from girlscourt.interchange import read_json
-    from girlscourt.services import court
+    from girlscourt.services.court import court
 
     document = _checked(read_json(args.json), "specialty_docket")
     try:
@@ -506,7 +509,7 @@ def girls_court_configure(args: argparse.Namespace) -> int:
 
 
 def girls_court_roster(args: argparse.Namespace) -> int:
-    from girlscourt.services import court
+    from girlscourt.services.court import court
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -538,7 +541,7 @@ def girls_court_roster(args: argparse.Namespace) -> int:
 
 def department_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services import court
+    from girlscourt.services.court import court
 
     document = _checked(read_json(args.json), "department")
     data = court.DepartmentInput(
@@ -558,30 +561,30 @@ def department_add(args: argparse.Namespace) -> int:
 
 
 def holiday_add(args: argparse.Namespace) -> int:
-    from girlscourt.services import court_calendar
+    from girlscourt.services.clocks import court_holidays
 
     day = _parse_day(args.date)
     core = open_core(args)
     actor = sign_in(core, args)
     with _json_paths(_HOLIDAY_OPTIONS):
-        court_calendar.add_court_holiday(core, actor, day, args.name)
+        court_holidays.add_court_holiday(core, actor, day, args.name)
     return 0
 
 
 def holiday_remove(args: argparse.Namespace) -> int:
-    from girlscourt.services import court_calendar
+    from girlscourt.services.clocks import court_holidays
 
     day = _parse_day(args.date)
     core = open_core(args)
     actor = sign_in(core, args)
     with _json_paths(_HOLIDAY_OPTIONS):
-        court_calendar.remove_statutory_holiday(core, actor, day, args.reason)
+        court_holidays.remove_statutory_holiday(core, actor, day, args.reason)
     return 0
 
 
 def holiday_list(args: argparse.Namespace) -> int:
     from girlscourt.errors import ValidationError
-    from girlscourt.services import court_calendar
+    from girlscourt.services.clocks import court_calendar
 
     if not 1900 <= args.year <= 2200:
         raise ValidationError("--year", "must be a year from 1900 to 2200")

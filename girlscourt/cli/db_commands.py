@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from girlscourt.cli.context import cli_settings, open_core, read_password
 
 if TYPE_CHECKING:
-    from girlscourt.services.core import Core
+    from girlscourt.services.kernel.core import Core
 
 
 def register(sub: Any) -> None:
@@ -76,7 +76,7 @@ def db_status(args: argparse.Namespace) -> int:
 
 def _print_blocklist_notice(core: Core) -> None:
     """One line for the administrator when the password blocklist is older than a quarter."""
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     notice = accounts.blocklist_notice(core)
     if notice:
@@ -109,7 +109,7 @@ def db_set_password(args: argparse.Namespace) -> int:
 
 
 def db_grant_app_role(args: argparse.Namespace) -> int:
-    from girlscourt.services import db_roles
+    from girlscourt.services.security import db_roles
 
     core = open_core(args)
     report = db_roles.grant_app_role(core, args.role)
@@ -122,7 +122,7 @@ def db_grant_app_role(args: argparse.Namespace) -> int:
 
 def db_recompute_deadlines(args: argparse.Namespace) -> int:
     from girlscourt.cli.context import sign_in
-    from girlscourt.services import legal_deadlines
+    from girlscourt.services.clocks import legal_deadlines
 
     core = open_core(args)
     actor = sign_in(core, args)

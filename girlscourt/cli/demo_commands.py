@@ -22,8 +22,8 @@ def register(sub: Any) -> None:
 
 
 def demo_seed(args: argparse.Namespace) -> int:
+    from girlscourt.demo import seed as demo
     from girlscourt.errors import ValidationError
-    from girlscourt.services import demo
 
     if not 0 <= args.youths <= 1_000_000:
         raise ValidationError("--youths", "must be between 0 and 1,000,000")

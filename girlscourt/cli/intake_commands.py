@@ -52,7 +52,8 @@ def register(sub: Any) -> None:
 def intake_add(args: argparse.Namespace) -> int:
     from girlscourt.intake_interchange import intake_from_json
     from girlscourt.interchange import read_json
-    from girlscourt.services import intake, retry
+    from girlscourt.services.intake import intake
+    from girlscourt.services.kernel import retry
 
     operation_id = (
         retry.new_operation_id()
@@ -107,7 +108,7 @@ def intake_add(args: argparse.Namespace) -> int:
 
 def training_add(args: argparse.Namespace) -> int:
     from girlscourt.domain.youth_rules import parse_date
-    from girlscourt.services import training
+    from girlscourt.services.security import training
 
     completed = parse_date("--completed", args.completed)
     expires = parse_date("--expires", args.expires) if args.expires else None

@@ -113,7 +113,7 @@ def _datetime(document: dict[str, Any], key: str) -> dt.datetime | None:
 def referral_from_json(document: Any) -> Any:
     """A checked ``referral add`` document as service input."""
     from girlscourt.interchange import check
-    from girlscourt.services.referrals import ReferralInput
+    from girlscourt.services.referrals.referrals import ReferralInput
 
     check(document, "referral")
     return ReferralInput(
@@ -133,7 +133,7 @@ def referral_from_json(document: Any) -> Any:
 def consent_from_json(document: Any) -> Any:
     """A checked ``consent add`` document as service input."""
     from girlscourt.interchange import check
-    from girlscourt.services.referrals import ConsentInput
+    from girlscourt.services.referrals.referrals import ConsentInput
 
     check(document, "consent")
     signed_on = _date(document, "signed_on")
@@ -162,7 +162,7 @@ def consent_from_json(document: Any) -> Any:
 def agency_from_json(document: Any) -> tuple[Any, tuple[Any, ...]]:
     """A checked ``agency add`` document as service input (agency, representatives)."""
     from girlscourt.interchange import check
-    from girlscourt.services.agencies import AgencyInput, RepresentativeInput
+    from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
 
     check(document, "agency")
     reps = tuple(
@@ -227,7 +227,7 @@ def _referral_json(record: Any) -> dict[str, Any]:
 
 def referral_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     data = referral_from_json(read_json(args.json))
     core = open_core(args)
@@ -237,7 +237,7 @@ def referral_add(args: argparse.Namespace) -> int:
 
 
 def referral_show(args: argparse.Namespace) -> int:
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     core = open_core(args)
     record = referrals.get_referral(core, sign_in(core, args), args.id)
@@ -256,7 +256,7 @@ def referral_show(args: argparse.Namespace) -> int:
 
 def referral_list(args: argparse.Namespace) -> int:
     from girlscourt.errors import ValidationError
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     if args.youth is None and not args.overdue:
         raise ValidationError("--youth", "name a youth, or ask for --overdue")
@@ -295,7 +295,7 @@ def referral_list(args: argparse.Namespace) -> int:
 
 
 def referral_send(args: argparse.Namespace) -> int:
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     core = open_core(args)
     record = referrals.send_referral(
@@ -311,7 +311,7 @@ def referral_send(args: argparse.Namespace) -> int:
 
 
 def referral_move(args: argparse.Namespace) -> int:
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     core = open_core(args)
     record = referrals.transition_referral(
@@ -322,7 +322,7 @@ def referral_move(args: argparse.Namespace) -> int:
 
 
 def referral_attach(args: argparse.Namespace) -> int:
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     core = open_core(args)
     record = referrals.attach_consent(core, sign_in(core, args), args.id, args.consent_id)
@@ -331,7 +331,8 @@ def referral_attach(args: argparse.Namespace) -> int:
 
 
 def referral_print(args: argparse.Namespace) -> int:
-    from girlscourt.services import output_files, referral_printing
+    from girlscourt.services.documents import output_files
+    from girlscourt.services.referrals import referral_printing
 
     output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
     core = open_core(args)
@@ -344,7 +345,7 @@ def referral_print(args: argparse.Namespace) -> int:
 
 def consent_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     data = consent_from_json(read_json(args.json))
     core = open_core(args)
@@ -354,7 +355,7 @@ def consent_add(args: argparse.Namespace) -> int:
 
 
 def consent_revoke(args: argparse.Namespace) -> int:
-    from girlscourt.services import referrals
+    from girlscourt.services.referrals import referrals
 
     core = open_core(args)
     result = referrals.revoke_consent(core, sign_in(core, args), args.id, args.reason)
@@ -366,7 +367,7 @@ def consent_revoke(args: argparse.Namespace) -> int:
 
 def agency_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services import agencies
+    from girlscourt.services.referrals import agencies
 
     agency, reps = agency_from_json(read_json(args.json))
     core = open_core(args)
@@ -376,7 +377,7 @@ def agency_add(args: argparse.Namespace) -> int:
 
 
 def agency_list(args: argparse.Namespace) -> int:
-    from girlscourt.services import agencies
+    from girlscourt.services.referrals import agencies
 
     core = open_core(args)
     rows = agencies.list_agencies(core, sign_in(core, args))

@@ -12,7 +12,7 @@ from girlscourt.cli.output import print_json
 
 if TYPE_CHECKING:
     from girlscourt.domain.restriction_rules import RestrictionInput
-    from girlscourt.services.restrictions import CheckOutcome, Reminder
+    from girlscourt.services.restrictions.restrictions import CheckOutcome, Reminder
 
 
 def register(sub: Any) -> None:
@@ -98,7 +98,7 @@ def restriction_from_json(document: Any) -> RestrictionInput:
 def restriction_add(args: argparse.Namespace) -> int:
     from girlscourt.errors import ValidationError
     from girlscourt.interchange import read_json
-    from girlscourt.services import restrictions
+    from girlscourt.services.restrictions import restrictions
 
     data = restriction_from_json(read_json(args.json))
     core = open_core(args)
@@ -136,7 +136,7 @@ def _describe(outcome: CheckOutcome) -> list[str]:
 
 
 def restriction_check(args: argparse.Namespace) -> int:
-    from girlscourt.services import restrictions
+    from girlscourt.services.restrictions import restrictions
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -158,7 +158,8 @@ def restriction_check(args: argparse.Namespace) -> int:
 
 
 def restriction_list(args: argparse.Namespace) -> int:
-    from girlscourt.services import output_files, restriction_printing
+    from girlscourt.services.documents import output_files
+    from girlscourt.services.restrictions import restriction_printing
 
     output_files.check_target(args.out)  # before signing in: refuse a device, FIFO or folder
     core = open_core(args)
@@ -170,7 +171,8 @@ def restriction_list(args: argparse.Namespace) -> int:
 
 def restriction_log(args: argparse.Namespace) -> int:
     from girlscourt.domain.youth_rules import parse_date
-    from girlscourt.services import output_files, restriction_printing
+    from girlscourt.services.documents import output_files
+    from girlscourt.services.restrictions import restriction_printing
 
     start = parse_date("--from", args.start)
     end = parse_date("--to", args.end)
@@ -204,7 +206,7 @@ def _when(days_left: int, *, since: bool) -> str:
 
 
 def restriction_reminders(args: argparse.Namespace) -> int:
-    from girlscourt.services import restrictions
+    from girlscourt.services.restrictions import restrictions
 
     core = open_core(args)
     actor = sign_in(core, args)

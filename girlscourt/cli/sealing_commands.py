@@ -18,7 +18,7 @@ from girlscourt.cli.context import open_core, sign_in
 from girlscourt.cli.output import print_json
 
 if TYPE_CHECKING:
-    from girlscourt.services.sealing import PetitionSeal
+    from girlscourt.services.security.sealing import PetitionSeal
 
 _SEAL_OPTIONS = {
     "reason": "--basis",
@@ -111,7 +111,7 @@ def _report(seal: PetitionSeal, as_json: bool) -> int:
 
 def case_seal(args: argparse.Namespace) -> int:
     from girlscourt.domain.youth_rules import parse_date
-    from girlscourt.services import sealing
+    from girlscourt.services.security import sealing
 
     completed = None
     if args.completed_on is not None:
@@ -131,7 +131,7 @@ def case_seal(args: argparse.Namespace) -> int:
 
 
 def case_unseal(args: argparse.Namespace) -> int:
-    from girlscourt.services import sealing
+    from girlscourt.services.security import sealing
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -143,7 +143,7 @@ def case_unseal(args: argparse.Namespace) -> int:
 
 
 def case_show(args: argparse.Namespace) -> int:
-    from girlscourt.services import court
+    from girlscourt.services.court import court
 
     core = open_core(args)
     actor = sign_in(core, args)

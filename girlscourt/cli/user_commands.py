@@ -90,7 +90,7 @@ def _new_password(prompt: str) -> str:
 
 def user_add(args: argparse.Namespace) -> int:
     from girlscourt.errors import LoginFailed, ValidationError
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     core = open_core(args)
     actor = None
@@ -118,7 +118,7 @@ def user_add(args: argparse.Namespace) -> int:
 
 
 def user_list(args: argparse.Namespace) -> int:
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -140,7 +140,7 @@ def user_list(args: argparse.Namespace) -> int:
 
 
 def user_admin(args: argparse.Namespace) -> int:
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -165,7 +165,7 @@ def user_admin(args: argparse.Namespace) -> int:
 
 
 def user_disable_inactive(args: argparse.Namespace) -> int:
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -184,7 +184,7 @@ def user_passwd(args: argparse.Namespace) -> int:
     input; the new one from the next line of standard input, or a prompt (asked twice).
     """
     from girlscourt.errors import LoginFailed
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     if not args.user:
         raise LoginFailed("--user: name the account whose password changes")
@@ -198,7 +198,7 @@ def user_passwd(args: argparse.Namespace) -> int:
 
 def user_assign_partner(args: argparse.Namespace) -> int:
     """Assign a partner account to a youth; prints ``USER: youth ID (assignment N)``."""
-    from girlscourt.services import partner_access
+    from girlscourt.services.referrals import partner_access
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -209,7 +209,7 @@ def user_assign_partner(args: argparse.Namespace) -> int:
 
 def user_end_partner(args: argparse.Namespace) -> int:
     """End a partner's open assignment to a youth."""
-    from girlscourt.services import partner_access
+    from girlscourt.services.referrals import partner_access
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -220,7 +220,7 @@ def user_end_partner(args: argparse.Namespace) -> int:
 
 def user_partners(args: argparse.Namespace) -> int:
     """One line per assignment: id, youth id, initials, reason, assigned, ended or active."""
-    from girlscourt.services import partner_access
+    from girlscourt.services.referrals import partner_access
 
     core = open_core(args)
     actor = sign_in(core, args)

@@ -48,7 +48,8 @@ def register(sub: Any) -> None:
 
 def youth_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json, youth_from_json
-    from girlscourt.services import retry, youths
+    from girlscourt.services.kernel import retry
+    from girlscourt.services.registry import youths
 
     operation_id = (
         retry.new_operation_id()
@@ -64,7 +65,7 @@ def youth_add(args: argparse.Namespace) -> int:
 
 
 def youth_find(args: argparse.Namespace) -> int:
-    from girlscourt.services import youths
+    from girlscourt.services.registry import youths
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -95,7 +96,7 @@ def youth_find(args: argparse.Namespace) -> int:
 
 
 def youth_show(args: argparse.Namespace) -> int:
-    from girlscourt.services import record_view
+    from girlscourt.services.overview import record_view
 
     core = open_core(args)
     actor = sign_in(core, args)
@@ -111,7 +112,7 @@ def youth_show(args: argparse.Namespace) -> int:
 def youth_dependency(args: argparse.Namespace) -> int:
     from girlscourt.domain.dependency_rules import DependencyInput
     from girlscourt.domain.youth_rules import parse_date
-    from girlscourt.services import dependency
+    from girlscourt.services.registry import dependency
 
     since = parse_date("--since", args.since) if args.since else None
     data = DependencyInput(args.status, since, args.case_number)

@@ -1,6 +1,6 @@
 """Password rules as CJIS v6.0 IA-5(1)(a) states them: length and a blocklist, no composition rules.
 
-Pure functions: the blocklist is handed in (``girlscourt.services.accounts`` loads the shipped
+Pure functions: the blocklist is handed in (``services.security.accounts`` loads the shipped
 file). Every refusal carries a reason code and a sentence the user can act on, because the policy
 requires telling people why a password was refused.
 """

@@ -20,8 +20,8 @@ from girlscourt.printing.base import (
     styles,
     text,
 )
-from girlscourt.services.court import DepartmentRecord
-from girlscourt.services.hearings import Docket, DocketRow, PublicCalendar, TransportList
+from girlscourt.services.court.court import DepartmentRecord
+from girlscourt.services.court.hearings import Docket, DocketRow, PublicCalendar, TransportList
 
 INITIALS, INTERNAL, PUBLIC = "initials", "internal", "public"
 VARIANTS = (INITIALS, INTERNAL, PUBLIC)

@@ -30,24 +30,20 @@ from girlscourt.db.models import (
 from girlscourt.domain.hearing_rules import HearingInput, OutcomeInput
 from girlscourt.domain.permissions import PARTNER_ROLES, Role
 from girlscourt.errors import NotFound, PermissionDenied, ValidationError
-from girlscourt.services import (
-    agencies,
-    court,
-    csec_metrics,
-    docket_printing,
-    hearings,
-    partner_access,
-    partnership,
-    protocol_checklist,
-    record_view,
-    referrals,
-    report_export,
-    restrictions,
-    sealing,
-    youths,
+from girlscourt.services.court import court, docket_printing, hearings
+from girlscourt.services.intake import protocol_checklist
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.overview import record_view
+from girlscourt.services.referrals import agencies, partner_access, partnership, referrals
+from girlscourt.services.referrals.partnership import (
+    AttendeeInput,
+    MdtMeetingInput,
+    SafetyPlanItemInput,
 )
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.partnership import AttendeeInput, MdtMeetingInput, SafetyPlanItemInput
+from girlscourt.services.registry import youths
+from girlscourt.services.reports import csec_metrics, report_export
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.security import sealing
 from tests.partner_support import (
     denied_events,
     record_screening,

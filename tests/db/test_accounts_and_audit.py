@@ -15,8 +15,9 @@ from sqlalchemy import delete, select, text, update
 from girlscourt.db.models import AuditChainHead, AuditEvent
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import LoginFailed, PermissionDenied, ValidationError
-from girlscourt.services import accounts, audit_trail, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts, audit_trail
 from tests.conftest import ADMIN_PASSWORD
 
 
@@ -196,7 +197,7 @@ def test_anchor_file_holds_no_password_and_a_damaged_one_is_reported(
 
 def test_an_in_memory_database_has_no_anchor() -> None:
     from girlscourt.db.engine import parse_database_url
-    from girlscourt.services import audit_anchor
+    from girlscourt.services.kernel import audit_anchor
 
     assert audit_anchor.ephemeral(parse_database_url("sqlite://"))
     assert not audit_anchor.ephemeral(parse_database_url("sqlite:////tmp/x.sqlite3"))

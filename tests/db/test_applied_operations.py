@@ -27,9 +27,12 @@ from girlscourt.errors import (
     DatabaseUnavailable,
     ValidationError,
 )
-from girlscourt.services import accounts, intake, retry, youths
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import IntakeRequest
+from girlscourt.services.kernel import retry
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from tests.conftest import ADMIN_PASSWORD
 from tests.support import register
 

@@ -12,8 +12,8 @@ import pytest
 from girlscourt.cli.main import main
 from girlscourt.db.base import utcnow
 from girlscourt.domain import passwords
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 

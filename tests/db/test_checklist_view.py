@@ -11,9 +11,10 @@ from sqlalchemy import select
 from girlscourt.db.models import AuditEvent
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
 from girlscourt.errors import NotFound, PermissionDenied
-from girlscourt.services import accounts, intake, protocol_checklist
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, ScreeningInput
+from girlscourt.services.intake import intake, protocol_checklist
+from girlscourt.services.intake.intake import IntakeRequest, ScreeningInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 from tests.support import register, screening_responses, train
 
 TZ = ZoneInfo("America/Los_Angeles")

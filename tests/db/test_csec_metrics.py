@@ -34,9 +34,8 @@ from girlscourt.db.models import (
     Youth,
 )
 from girlscourt.errors import PermissionDenied, ValidationError
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.csec_metrics import (
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.reports.csec_metrics import (
     Metrics,
     RawTable,
     compute,
@@ -44,6 +43,7 @@ from girlscourt.services.csec_metrics import (
     housing_units,
     make_period,
 )
+from girlscourt.services.security import accounts
 from tests.unit.test_suppression import _rank
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -614,8 +614,12 @@ def test_property_breakdowns_sum_to_totals(
 
 
 def test_mdt_meeting_needs_every_attendee_under_agreement(core: Core, admin: Actor) -> None:
-    from girlscourt.services import partnership
-    from girlscourt.services.partnership import AttendeeInput, MdtMeetingInput, SafetyPlanItemInput
+    from girlscourt.services.referrals import partnership
+    from girlscourt.services.referrals.partnership import (
+        AttendeeInput,
+        MdtMeetingInput,
+        SafetyPlanItemInput,
+    )
 
     build_county(core, admin)
     with core.read() as session:
@@ -673,7 +677,7 @@ def test_mdt_meeting_needs_every_attendee_under_agreement(core: Core, admin: Act
 
 
 def test_partnership_permissions_and_trainings(core: Core, admin: Actor, officer: Actor) -> None:
-    from girlscourt.services import partnership
+    from girlscourt.services.referrals import partnership
 
     with pytest.raises(PermissionDenied):
         partnership.list_mdt_meetings(core, officer)
@@ -823,8 +827,8 @@ county_strategy = st.lists(
 def test_property_no_suppressed_cell_is_recoverable_across_linked_tables(
     clean_core: tuple[Core, Actor], county: list[Any], threshold: int
 ) -> None:
-    from girlscourt.services.csec_metrics import finish
-    from girlscourt.services.report_export import to_document
+    from girlscourt.services.reports.csec_metrics import finish
+    from girlscourt.services.reports.report_export import to_document
 
     core, admin = clean_core
     _wipe(core)

@@ -12,7 +12,7 @@ from girlscourt.cli.main import main
 from girlscourt.db import integrity
 from girlscourt.db.session import Database
 from girlscourt.errors import ConfigurationError, DatabaseDamaged
-from girlscourt.services.startup import open_core
+from girlscourt.services.kernel.startup import open_core
 
 
 def _copy(template: Path, target: Path) -> Path:

@@ -23,7 +23,7 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
 
 SENTINEL_FIRST = "Zzqxmaya"
 SENTINEL_LAST = "Sentinelova"

@@ -14,8 +14,10 @@ from girlscourt.db.models import AuditEvent, CustodyEpisode, Petition
 from girlscourt.domain.hearing_rules import HearingInput
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import PermissionDenied, ValidationError
-from girlscourt.services import accounts, court, docket_printing, hearings, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.court import court, docket_printing, hearings
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = dt.datetime(2026, 11, 23, 17, 7, tzinfo=dt.UTC)  # 09:07 in LA: no hearing time

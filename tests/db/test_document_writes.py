@@ -23,20 +23,16 @@ from sqlalchemy.orm import Session
 from girlscourt.db.models import AuditEvent
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import DatabaseUnavailable, ValidationError
-from girlscourt.services import (
-    agencies,
-    docket_printing,
-    output_files,
-    referral_printing,
-    referrals,
-    report_export,
-    restriction_printing,
-    youths,
-)
-from girlscourt.services.agencies import AgencyInput
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.csec_metrics import make_period
-from girlscourt.services.referrals import ReferralInput
+from girlscourt.services.court import docket_printing
+from girlscourt.services.documents import output_files
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.referrals import agencies, referral_printing, referrals
+from girlscourt.services.referrals.agencies import AgencyInput
+from girlscourt.services.referrals.referrals import ReferralInput
+from girlscourt.services.registry import youths
+from girlscourt.services.reports import report_export
+from girlscourt.services.reports.csec_metrics import make_period
+from girlscourt.services.restrictions import restriction_printing
 
 DAY = dt.date(2026, 11, 30)
 OLD = b"the copy printed yesterday\n"

@@ -21,8 +21,11 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import accounts, court, court_calendar, hearings, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.clocks import court_calendar, court_holidays
+from girlscourt.services.court import court, hearings
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC)  # Monday 23 November 2026, 09:00 in LA
@@ -160,16 +163,16 @@ def test_weekend_and_holiday_are_refused_with_the_reason(
 
 
 def test_county_holidays_are_editable(core: Core, admin: Actor, clerk: Actor, setup: Court) -> None:
-    court_calendar.add_court_holiday(core, admin, dt.date(2026, 12, 24), "Christmas Eve (county)")
+    court_holidays.add_court_holiday(core, admin, dt.date(2026, 12, 24), "Christmas Eve (county)")
     with pytest.raises(
         ValidationError, match="Thursday 24 December 2026 is a judicial holiday: Christmas Eve"
     ):
         hearings.schedule_hearing(core, clerk, plan(setup.maya, setup.jd1, at("2026-12-24")))
     with pytest.raises(ValidationError, match="already has a county change"):
-        court_calendar.add_court_holiday(core, admin, dt.date(2026, 12, 24), "Again")
+        court_holidays.add_court_holiday(core, admin, dt.date(2026, 12, 24), "Again")
     with pytest.raises(PermissionDenied):
-        court_calendar.add_court_holiday(core, clerk, dt.date(2026, 12, 23), "Clerk closure")
-    removal = court_calendar.remove_statutory_holiday(
+        court_holidays.add_court_holiday(core, clerk, dt.date(2026, 12, 23), "Clerk closure")
+    removal = court_holidays.remove_statutory_holiday(
         core, admin, dt.date(2026, 12, 25), "Court sits (county order 12)"
     )
     assert saved(
@@ -179,7 +182,7 @@ def test_county_holidays_are_editable(core: Core, admin: Actor, clerk: Actor, se
     assert (dt.date(2026, 12, 24), "county") in [(e.day, e.source) for e in listed]
     assert (dt.date(2026, 12, 25), "removed") in [(e.day, e.source) for e in listed]
     assert removal.change_id is not None and removal.version is not None
-    court_calendar.undo_county_change(core, admin, removal.change_id, removal.version)
+    court_holidays.undo_county_change(core, admin, removal.change_id, removal.version)
     with pytest.raises(ValidationError, match="Christmas Day"):
         hearings.schedule_hearing(core, clerk, plan(setup.ana, setup.jd1, at("2026-12-25")))
 
@@ -642,7 +645,8 @@ def test_custodian_sees_sealed_hearings_only_through_the_service_that_allows_it(
 def test_demo_court_seed(core: Core, admin: Actor) -> None:
     import random
 
-    from girlscourt.services import demo, demo_court
+    from girlscourt.demo import court as demo_court
+    from girlscourt.demo import seed as demo
 
     core.clock = lambda: NOW
     demo.seed_youths(core, admin, 40, 3)

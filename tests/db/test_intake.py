@@ -17,9 +17,11 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import accounts, custody_board, intake, protocol_checklist, record_view
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.intake import custody_board, intake, protocol_checklist
+from girlscourt.services.intake.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.overview import record_view
+from girlscourt.services.security import accounts
 from tests.support import register, risk_answers, screening_responses, supervisor, train
 
 TZ = ZoneInfo("America/Los_Angeles")

@@ -28,18 +28,13 @@ from girlscourt.domain.deadlines import deadline_state
 from girlscourt.domain.hearing_rules import HearingInput, OutcomeInput
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.errors import PermissionDenied
-from girlscourt.services import (
-    accounts,
-    court,
-    court_calendar,
-    custody_board,
-    hearings,
-    intake,
-    legal_deadlines,
-)
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.csec_metrics import Metrics, RawTable, compute, make_period
-from girlscourt.services.intake import IntakeRequest, RiskInput
+from girlscourt.services.clocks import court_holidays, legal_deadlines
+from girlscourt.services.court import court, hearings
+from girlscourt.services.intake import custody_board, intake
+from girlscourt.services.intake.intake import IntakeRequest, RiskInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.reports.csec_metrics import Metrics, RawTable, compute, make_period
+from girlscourt.services.security import accounts
 from tests.support import register, risk_answers, supervisor
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -184,10 +179,10 @@ def test_deadlines_follow_the_episode_the_hearings_and_the_calendar(
 
     # The county closes the court on Wednesday 11 February: 657 moves to Tuesday 17 February
     # (11, 12, 16 February skipped), and back when the closure is withdrawn.
-    entry = court_calendar.add_court_holiday(core, admin, dt.date(2026, 2, 11), "County closure")
+    entry = court_holidays.add_court_holiday(core, admin, dt.date(2026, 2, 11), "County closure")
     assert stored(core, episode_id)["WIC657"][0] == la_end("2026-02-17")
     assert entry.change_id is not None and entry.version is not None
-    court_calendar.undo_county_change(core, admin, entry.change_id, entry.version)
+    court_holidays.undo_county_change(core, admin, entry.change_id, entry.version)
     assert stored(core, episode_id)["WIC657"][0] == due_657
 
     # Jurisdiction on its last day (met); disposition due 10 judicial days later (Presidents'
@@ -459,7 +454,7 @@ def test_exports_carry_the_deadline_tables_suppressed(core: Core, admin: Actor) 
 
     from pypdf import PdfReader
 
-    from girlscourt.services.report_export import export_csec_report
+    from girlscourt.services.reports.report_export import export_csec_report
 
     build_edges(core)
     core.clock = lambda: AFTER_Q1

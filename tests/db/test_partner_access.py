@@ -18,22 +18,16 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import (
-    accounts,
-    agencies,
-    court,
-    custody_board,
-    partner_access,
-    protocol_checklist,
-    record_view,
-    referrals,
-    restrictions,
-    screening_detail,
-    youths,
-)
-from girlscourt.services.agencies import AgencyInput, RepresentativeInput
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.referrals import ConsentInput, ReferralInput
+from girlscourt.services.court import court
+from girlscourt.services.intake import custody_board, protocol_checklist, screening_detail
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.overview import record_view
+from girlscourt.services.referrals import agencies, partner_access, referrals
+from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
+from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+from girlscourt.services.registry import youths
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.security import accounts
 from tests.partner_support import (
     PASSWORD,
     add_petition,

@@ -12,8 +12,9 @@ import pytest
 from girlscourt.cli.main import main
 from girlscourt.db.session import Database
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.services import accounts, youths
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from tests.conftest import ADMIN_PASSWORD
 
 RAE = "harbor lights at dusk"

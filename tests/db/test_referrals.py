@@ -23,6 +23,7 @@ from girlscourt.db.models import (
     ReferralEvent,
     Screening,
 )
+from girlscourt.demo.referrals import seed_referrals
 from girlscourt.domain.permissions import Role
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import (
@@ -32,11 +33,12 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import accounts, agencies, referral_printing, referrals, sealing, youths
-from girlscourt.services.agencies import AgencyInput, RepresentativeInput
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.demo_referrals import seed_referrals
-from girlscourt.services.referrals import ConsentInput, ReferralInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.referrals import agencies, referral_printing, referrals
+from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
+from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts, sealing
 from tests.partner_support import seal_youth, sign_in_as
 
 CLERK_PASSWORD = "clerk at the counter"

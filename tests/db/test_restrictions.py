@@ -16,18 +16,15 @@ from sqlalchemy import func, select
 import girlscourt
 from girlscourt.db.models import AuditEvent, ContactRestriction, CustodyEpisode, RestrictionCheck
 from girlscourt.db.session import Database
+from girlscourt.demo import restrictions as demo_restrictions
 from girlscourt.domain.permissions import Role
 from girlscourt.domain.restriction_rules import Notices, RestrictionInput
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from girlscourt.services import (
-    accounts,
-    demo_restrictions,
-    restriction_printing,
-    restrictions,
-    youths,
-)
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.restrictions import restriction_printing, restrictions
+from girlscourt.services.security import accounts
 from tests.partner_support import seal_youth, sign_in_as
 
 NOW = dt.datetime(2026, 11, 29, 18, 0, tzinfo=dt.UTC)  # 10:00 in the county

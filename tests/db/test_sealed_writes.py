@@ -25,19 +25,14 @@ from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
 from girlscourt.domain.permissions import Action, Role
 from girlscourt.domain.restriction_rules import RestrictionInput
 from girlscourt.errors import GirlsCourtError
-from girlscourt.services import (
-    agencies,
-    court,
-    intake,
-    partner_access,
-    partnership,
-    referrals,
-    restrictions,
-    youths,
-)
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest
-from girlscourt.services.partnership import AttendeeInput, MdtMeetingInput
+from girlscourt.services.court import court
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import IntakeRequest
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.referrals import agencies, partner_access, partnership, referrals
+from girlscourt.services.referrals.partnership import AttendeeInput, MdtMeetingInput
+from girlscourt.services.registry import youths
+from girlscourt.services.restrictions import restrictions
 from tests.partner_support import denied_events, seal_youth, sign_in_as, youth_input
 
 NOW = dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)  # Monday 30 November 2026, 09:00 in LA

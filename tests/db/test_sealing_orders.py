@@ -15,8 +15,10 @@ from girlscourt.db.models import AuditEvent, Hearing, Petition
 from girlscourt.domain.hearing_rules import HearingInput, OutcomeInput
 from girlscourt.domain.permissions import Role
 from girlscourt.errors import NotFound, RuleRefused, ValidationError
-from girlscourt.services import court, hearings, sealing, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.court import court, hearings
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import sealing
 from tests.partner_support import sign_in_as, youth_input
 
 LA = ZoneInfo("America/Los_Angeles")

@@ -13,8 +13,9 @@ from girlscourt.config import defaults
 from girlscourt.db.models import AuditEvent, User
 from girlscourt.db.session import Database
 from girlscourt.errors import ConfigurationError, LoginFailed, PermissionDenied, ValidationError
-from girlscourt.services import accounts, session_security, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts, session_security
 from tests.conftest import ADMIN_PASSWORD
 
 START = dt.datetime(2026, 11, 29, 8, 0, tzinfo=dt.UTC)

@@ -18,18 +18,14 @@ from girlscourt.db.session import Database
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import LoginFailed, NotFound, PermissionDenied, RuleRefused, ValidationError
-from girlscourt.services import (
-    accounts,
-    audit_trail,
-    documents,
-    intake,
-    record_view,
-    screening_detail,
-    youths,
-)
-from girlscourt.services.audit_log import verify_chain
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.documents import documents
+from girlscourt.services.intake import intake, screening_detail
+from girlscourt.services.intake.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.kernel.audit_log import verify_chain
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.overview import record_view
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts, audit_trail
 from tests.conftest import ADMIN_PASSWORD, OFFICER_PASSWORD
 from tests.support import risk_answers, screening_responses, supervisor, train
 

@@ -10,8 +10,8 @@ import pytest
 from girlscourt.cli.main import main
 from girlscourt.db.session import Database
 from girlscourt.errors import LoginFailed
-from girlscourt.services import accounts
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.security import accounts
 from tests.conftest import ADMIN_PASSWORD
 
 OLU = "river stones at dawn"

@@ -19,6 +19,7 @@ from girlscourt.db.models import (
     Screening,
     Youth,
 )
+from girlscourt.demo import seed as demo
 from girlscourt.domain import sealing_rules
 from girlscourt.domain.hearing_rules import SEALED_STATES
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
@@ -32,26 +33,18 @@ from girlscourt.domain.permissions import (
 )
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import NotFound, PermissionDenied, RuleRefused, ValidationError
-from girlscourt.services import (
-    accounts,
-    agencies,
-    audit_trail,
-    csec_metrics,
-    demo,
-    hearings,
-    intake,
-    partner_access,
-    record_view,
-    referrals,
-    restrictions,
-    screening_detail,
-    sealing,
-    youths,
-)
-from girlscourt.services.agencies import AgencyInput, RepresentativeInput
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, RiskInput, ScreeningInput
-from girlscourt.services.referrals import ReferralInput
+from girlscourt.services.court import hearings
+from girlscourt.services.intake import intake, screening_detail
+from girlscourt.services.intake.intake import IntakeRequest, RiskInput, ScreeningInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.overview import record_view
+from girlscourt.services.referrals import agencies, partner_access, referrals
+from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
+from girlscourt.services.referrals.referrals import ReferralInput
+from girlscourt.services.registry import youths
+from girlscourt.services.reports import csec_metrics
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.security import accounts, audit_trail, sealing
 from tests.support import risk_answers, screening_responses, train
 
 PASSWORD = "a long shared test phrase"
@@ -420,7 +413,7 @@ def test_a_youth_whose_every_petition_is_sealed_vanishes(
 def test_sealed_namesakes_neither_crowd_out_nor_hint_at_more_results(
     core: Core, officer: Actor, custodian: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from girlscourt.services import youth_search
+    from girlscourt.services.registry import youth_search
 
     monkeypatch.setattr(youth_search, "CANDIDATE_LIMIT", 2)  # stands for the 200 shown
     sealed_ids = []

@@ -21,8 +21,9 @@ from girlscourt.db.engine import make_engine, parse_database_url
 from girlscourt.db.session import Database
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import ConfigurationError, ValidationError
-from girlscourt.services import accounts, audit_trail, db_roles, youths
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts, audit_trail, db_roles
 from tests.conftest import ADMIN_PASSWORD, PG_URL
 
 psycopg = pytest.importorskip("psycopg")

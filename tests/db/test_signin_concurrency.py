@@ -19,8 +19,8 @@ from typing import TypeVar
 import pytest
 
 from girlscourt.db.session import Database
-from girlscourt.services import accounts, audit_trail
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts, audit_trail
 
 T = TypeVar("T")
 DESKS = 8

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from girlscourt.db.models import AuditEvent, Youth, YouthAlias
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import ConflictError, PermissionDenied, ValidationError
-from girlscourt.services import accounts, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 
 
 def zoe(**changes: object) -> YouthInput:
@@ -156,7 +157,7 @@ def test_refusal_is_audited(core: Core, admin: Actor) -> None:
 def test_version_polling_is_not_audited_and_partners_stay_in_scope(
     core: Core, admin: Actor, officer: Actor
 ) -> None:
-    from girlscourt.services import record_versions
+    from girlscourt.services.registry import record_versions
 
     youth = youths.register_youth(
         core, officer, YouthInput("Ana", "Ashbrook", dt.date(2011, 4, 18))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from girlscourt.cli.main import main
-from girlscourt.services import accounts, training
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts, training
 from tests.conftest import ADMIN_PASSWORD
 from tests.support import (
     SUPERVISOR_PASSWORD,

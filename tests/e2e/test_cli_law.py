@@ -18,8 +18,8 @@ from girlscourt.cli.main import main
 from girlscourt.db.base import utcnow
 from girlscourt.db.models import Charge, CustodyEpisode, LegalDeadline
 from girlscourt.domain.judicial_calendar import JudicialCalendar
-from girlscourt.services import training
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import training
 from tests.conftest import ADMIN_PASSWORD
 from tests.support import register, risk_answers, screening_responses
 

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from girlscourt.cli.main import main
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
 from tests.conftest import ADMIN_PASSWORD
 from tests.support import county_today
 

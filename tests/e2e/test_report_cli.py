@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from girlscourt.cli.main import main
 from girlscourt.db.models import AuditEvent
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.report_export import neutralise
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.reports.report_export import neutralise
+from girlscourt.services.security import accounts
 from tests.conftest import ADMIN_PASSWORD
 from tests.db.test_csec_metrics import build_county
 

@@ -14,8 +14,9 @@ import os
 import sys
 
 from girlscourt.db.session import Database
-from girlscourt.services import retry, youths
-from girlscourt.services.core import Core
+from girlscourt.services.kernel import retry
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.registry import youths
 from tests.faults.intake_desk import Desk, save, sign_in_officer, youth_input
 
 LIMIT = 500  # saves per round: a child that is never killed still stops by itself

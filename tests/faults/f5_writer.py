@@ -17,9 +17,11 @@ from pathlib import Path
 from girlscourt.db.session import Database
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.services import accounts, intake, youths
-from girlscourt.services.core import Core
-from girlscourt.services.intake import IntakeRequest
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import IntakeRequest
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 
 ADMIN_PASSWORD = "correct horse battery staple"
 OFFICER_PASSWORD = "intake desk night shift"

@@ -29,9 +29,11 @@ from girlscourt.db.models import (
 )
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.services import accounts, intake, youths
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, IntakeResult, RiskInput, ScreeningInput
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import IntakeRequest, IntakeResult, RiskInput, ScreeningInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from tests.support import risk_answers, screening_responses, train
 
 NOW = dt.datetime(2026, 11, 25, 22, 0, tzinfo=ZoneInfo("America/Los_Angeles"))

@@ -46,8 +46,8 @@ from girlscourt.cli import (
 from girlscourt.domain.value_rules import INT_MAX, INT_MIN, TEXT_MAX
 from girlscourt.interchange import MAX_DEPTH, json_path
 from girlscourt.resources import resource
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 from tests.conftest import ADMIN_PASSWORD
 from tests.faults.fault_table import FaultTable
 from tests.support import risk_answers, screening_responses, train
@@ -983,7 +983,9 @@ def test_services_refuse_nul_before_postgresql_does(
     validators refuse NUL (a ValidationError naming the field), and nothing is written."""
     from girlscourt.domain.youth_rules import YouthInput
     from girlscourt.errors import ValidationError
-    from girlscourt.services import restrictions, training, youths
+    from girlscourt.services.registry import youths
+    from girlscourt.services.restrictions import restrictions
+    from girlscourt.services.security import training
 
     core = desk.core
     actor = accounts.authenticate(core, "admin", ADMIN_PASSWORD)

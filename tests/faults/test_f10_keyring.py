@@ -32,8 +32,8 @@ from girlscourt.config import config_file, data_dir
 from girlscourt.db import migrate
 from girlscourt.db.engine import make_engine, parse_database_url
 from girlscourt.errors import ConfigurationError
-from girlscourt.services import accounts
-from girlscourt.services.startup import open_core
+from girlscourt.services.kernel.startup import open_core
+from girlscourt.services.security import accounts
 from tests.faults.fault_table import FaultTable
 
 FAULT = "F10 keyring unavailable or plaintext"

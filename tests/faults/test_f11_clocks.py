@@ -20,8 +20,9 @@ from sqlalchemy import select, text, update
 from girlscourt.config import defaults
 from girlscourt.db.models import AuditEvent, User
 from girlscourt.errors import ConfigurationError, LoginFailed
-from girlscourt.services import accounts, audit_log, session_security
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel import audit_log
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts, session_security
 from tests.faults.fault_table import FaultTable
 
 FAULT = "F11 clocks"

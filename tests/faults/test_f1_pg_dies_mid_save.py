@@ -24,8 +24,9 @@ from girlscourt.db import migrate
 from girlscourt.db.models import AppliedOperation, AuditEvent, CustodyEpisode
 from girlscourt.db.session import Database
 from girlscourt.errors import ConnectionLost, DatabaseUnavailable
-from girlscourt.services import retry, youths
-from girlscourt.services.core import Core
+from girlscourt.services.kernel import retry
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.registry import youths
 from tests.faults.fault_table import FaultTable
 from tests.faults.intake_desk import (
     Desk,

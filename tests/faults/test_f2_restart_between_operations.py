@@ -18,8 +18,9 @@ from sqlalchemy import create_engine, exc, text
 from girlscourt.db import migrate
 from girlscourt.db.engine import parse_database_url
 from girlscourt.db.session import Database
-from girlscourt.services import retry, youths
-from girlscourt.services.core import Core
+from girlscourt.services.kernel import retry
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.registry import youths
 from tests.faults.fault_table import FaultTable
 from tests.faults.intake_desk import Desk, census, prepare, save, youth_input
 from tests.faults.pg_server import PgServer

@@ -36,9 +36,9 @@ from girlscourt.db import migrate
 from girlscourt.db.pg_network import NetworkLimits
 from girlscourt.db.session import Database
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services import youths
-from girlscourt.services.core import Core
-from girlscourt.services.retry import new_operation_id
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.kernel.retry import new_operation_id
+from girlscourt.services.registry import youths
 from tests.faults.fault_table import FaultTable
 from tests.faults.intake_desk import (
     Desk,

@@ -38,10 +38,13 @@ from girlscourt.db.models import AuditEvent, Youth
 from girlscourt.db.session import Database
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import DatabaseUnavailable, DiskFull
-from girlscourt.services import accounts, agencies, output_files, referrals, youths
-from girlscourt.services.agencies import AgencyInput
-from girlscourt.services.core import Core
-from girlscourt.services.referrals import ReferralInput
+from girlscourt.services.documents import output_files
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals.agencies import AgencyInput
+from girlscourt.services.referrals.referrals import ReferralInput
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from tests.faults.fault_table import FaultTable
 
 FAULT = "F4 disk full"

@@ -27,8 +27,8 @@ from sqlalchemy import select
 from girlscourt.db import migrate
 from girlscourt.db.models import CustodyEpisode, Youth
 from girlscourt.db.session import Database
-from girlscourt.services import accounts, audit_trail
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.security import accounts, audit_trail
 from tests.faults.fault_table import FaultTable
 from tests.faults.intake_desk import (
     ADMIN_PASSWORD,

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from girlscourt.db.session import Database
-from girlscourt.services import accounts, audit_trail
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.security import accounts, audit_trail
 from tests.faults import f5_writer
 from tests.faults.fault_table import FaultTable
 

@@ -23,8 +23,9 @@ import pytest
 from girlscourt.db.session import Database
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import GirlsCourtError
-from girlscourt.services import accounts, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from tests.faults.fault_table import FaultTable
 
 PASSWORD = "correct horse battery staple"

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from girlscourt.db.models import AuditEvent, Youth
 from girlscourt.errors import ConflictError
-from girlscourt.services import youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
 from tests.faults.fault_table import FaultTable
 from tests.faults.intake_desk import freeze, youth_input
 

@@ -26,8 +26,9 @@ from pytestqt.qtbot import QtBot
 from girlscourt.config import CORRUPT_SUFFIX, config_file, defaults, load_settings
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import ValidationError
-from girlscourt.services import accounts, session_security, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts, session_security
 from tests.faults.fault_table import FaultTable
 
 FAULT = "F8 hostile config files"

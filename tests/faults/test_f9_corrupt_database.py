@@ -30,10 +30,12 @@ from girlscourt.db.session import Database
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import DatabaseDamaged
-from girlscourt.services import accounts, intake, youths
-from girlscourt.services.core import Core
-from girlscourt.services.intake import IntakeRequest
-from girlscourt.services.startup import open_core
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import IntakeRequest
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.kernel.startup import open_core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from tests.faults.fault_table import FaultTable
 
 PASSWORD = "correct horse battery staple"

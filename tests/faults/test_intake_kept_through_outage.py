@@ -25,9 +25,9 @@ from girlscourt.db import migrate
 from girlscourt.db.models import CustodyEpisode
 from girlscourt.db.session import Database
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services import intake, recovery_drafts
-from girlscourt.services.core import Core
-from girlscourt.services.recovery_drafts import SUFFIX
+from girlscourt.services.intake import intake, recovery_drafts
+from girlscourt.services.intake.recovery_drafts import SUFFIX
+from girlscourt.services.kernel.core import Core
 from tests.faults.fault_table import FaultTable
 from tests.faults.intake_desk import Desk, prepare
 from tests.faults.pg_server import PgServer

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.youth_rules import YouthInput, parse_date
-from girlscourt.services import youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
 from ui import app as app_module
 from ui.app import EXIT_UNAVAILABLE, AppController
 
@@ -113,8 +113,8 @@ def test_run_app_returns_when_the_user_quits_at_sign_in(
     quit_on_close = qapp.quitOnLastWindowClosed()
     QTimer.singleShot(0, quit_when_ready)
     try:
-        from girlscourt.services import accounts
-        from girlscourt.services.startup import open_core
+        from girlscourt.services.kernel.startup import open_core
+        from girlscourt.services.security import accounts
 
         url = f"sqlite:///{tmp_path / 'run.sqlite3'}"
         core = open_core(url)

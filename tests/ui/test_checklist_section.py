@@ -12,9 +12,10 @@ from PySide6.QtGui import QBrush
 from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
-from girlscourt.services import accounts, intake, protocol_checklist
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, ScreeningInput
+from girlscourt.services.intake import intake, protocol_checklist
+from girlscourt.services.intake.intake import IntakeRequest, ScreeningInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 from tests.support import register, screening_responses, train
 from ui.context import AppContext
 from ui.models.board_table_model import URGENCY_STYLES, Urgency

@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 from girlscourt.domain.deadlines import CITATIONS, Deadline
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services import custody_board, intake
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.custody_board import BoardRow
-from girlscourt.services.intake import IntakeRequest
-from girlscourt.services.startup import open_core
+from girlscourt.services.intake import custody_board, intake
+from girlscourt.services.intake.custody_board import BoardRow
+from girlscourt.services.intake.intake import IntakeRequest
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.kernel.startup import open_core
 from tests.support import register
 from ui.context import AppContext
 from ui.models.board_table_model import (

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
-from girlscourt.services import custody_board, intake
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest
+from girlscourt.services.intake import custody_board, intake
+from girlscourt.services.intake.intake import IntakeRequest
+from girlscourt.services.kernel.core import Actor, Core
 from tests.support import register
 from ui.context import AppContext
 from ui.dialogs.episode_events_dialog import CONFLICT, EpisodeEventsDialog

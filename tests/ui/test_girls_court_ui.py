@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import PermissionDenied
-from girlscourt.services import accounts, audit_trail, court, hearings
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.hearings import OutcomeResult
+from girlscourt.services.court import court, hearings
+from girlscourt.services.court.hearings import OutcomeResult
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts, audit_trail
 from ui.context import AppContext
 from ui.dialogs.assignment_dialog import AssignmentDialog
 from ui.dialogs.hearing_dialog import HearingDialog, OutcomeDialog

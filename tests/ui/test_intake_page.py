@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from girlscourt.db.models import Youth
-from girlscourt.services import intake, protocol_checklist
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake_codes import default_instrument
+from girlscourt.services.intake import intake, protocol_checklist
+from girlscourt.services.intake.intake_codes import default_instrument
+from girlscourt.services.kernel.core import Actor, Core
 from tests.support import SUPERVISOR_PASSWORD, register, risk_answers, supervisor, train
 from ui.context import AppContext
 from ui.dialogs.approval_dialog import ApprovalDialog
@@ -566,7 +566,7 @@ def test_a_discarded_draft_is_gone(
 def test_the_page_is_only_for_roles_that_record_intakes(
     qtbot: QtBot, core: Core, admin: Actor
 ) -> None:
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     accounts.create_user(core, admin, "clerk", "court_clerk", "court clerk desk 2026", "Cy Clerk")
     clerk = accounts.authenticate(core, "clerk", "court clerk desk 2026")

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from girlscourt.db.models import Youth
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
-from girlscourt.services import intake, protocol_checklist
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.intake import IntakeRequest, ScreeningInput
+from girlscourt.services.intake import intake, protocol_checklist
+from girlscourt.services.intake.intake import IntakeRequest, ScreeningInput
+from girlscourt.services.kernel.core import Actor, Core
 from tests.support import register, screening_responses, train
 from tests.ui.conftest import drain_workers, type_into
 from ui.context import AppContext

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from girlscourt.services import audit_trail, session_security
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import audit_trail, session_security
 from ui.dialogs.login_dialog import LoginDialog
 
 SHOTS = Path("/tmp/sec-shots")

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from girlscourt import __version__
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.youth_page import YouthPage

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services import youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
 from ui.context import AppContext
 from ui.dialogs.new_youth_dialog import NewYouthDialog
 from ui.models.youth_table_model import COL_ALIASES, COL_DOB, COL_NAME

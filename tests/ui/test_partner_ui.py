@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.permissions import Role
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 from tests.conftest import ADMIN_PASSWORD
 from ui.context import AppContext
 from ui.main_window import MainWindow

@@ -22,9 +22,9 @@ from girlscourt.db.engine import make_engine, parse_database_url
 from girlscourt.db.models import CustodyEpisode
 from girlscourt.db.session import Database
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services import intake, recovery_drafts
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.recovery_drafts import RECOVERY_FOLDER, SUFFIX
+from girlscourt.services.intake import intake, recovery_drafts
+from girlscourt.services.intake.recovery_drafts import RECOVERY_FOLDER, SUFFIX
+from girlscourt.services.kernel.core import Actor, Core
 from tests.support import register, risk_answers
 from ui.context import AppContext
 from ui.pages.intake_page import IntakePage

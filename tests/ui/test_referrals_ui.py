@@ -11,10 +11,11 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from girlscourt.services import agencies, audit_trail, referrals
-from girlscourt.services.agencies import AgencyInput, AgencyRecord, RepresentativeInput
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.referrals import ConsentInput, ReferralInput
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals.agencies import AgencyInput, AgencyRecord, RepresentativeInput
+from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+from girlscourt.services.security import audit_trail
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentDialog, ConsentListDialog
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from girlscourt.db.models import AuditEvent, CustodyEpisode
 from girlscourt.domain.restriction_rules import RestrictionInput
-from girlscourt.services import restrictions
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.restrictions import restrictions
 from ui.context import AppContext
 from ui.pages.restriction_reviews_page import RestrictionReviewsPage
 

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.restriction_rules import RestrictionInput
-from girlscourt.services import accounts, restrictions
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.security import accounts
 from ui.context import AppContext
 from ui.dialogs.restriction_dialog import LiftRestrictionDialog, RestrictionDialog
 from ui.formatting import format_date

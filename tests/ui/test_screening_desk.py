@@ -12,8 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from girlscourt.db.models import CustodyEpisode
 from girlscourt.domain.restriction_rules import RestrictionInput
-from girlscourt.services import accounts, audit_trail, restrictions
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.security import accounts, audit_trail
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.screening_desk_page import (

@@ -12,8 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.hearing_rules import HELD, HearingInput
 from girlscourt.domain.permissions import Role
-from girlscourt.services import accounts, court, hearings, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.court import court, hearings
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from ui.context import AppContext
 from ui.dialogs.hearing_dialog import OutcomeDialog
 from ui.dialogs.seal_dialog import SealDialog

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from girlscourt.services import demo, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.demo import seed as demo
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
 from ui.context import AppContext
 from ui.models.youth_table_model import COL_ALIASES, COL_DOB, COL_NAME, PAGE_SIZE
 from ui.pages.search_page import SearchPage

@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from girlscourt.services import accounts, youths
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from tests.conftest import ADMIN_PASSWORD, OFFICER_PASSWORD
 from ui.context import AppContext
 from ui.dialogs.login_dialog import LoginDialog
@@ -190,7 +191,7 @@ def test_five_wrong_passwords_lock_the_admin_releases_and_the_idle_screen_locks(
 
 
 def _events(core: Core, admin: Actor):  # type: ignore[no-untyped-def]
-    from girlscourt.services import audit_trail
+    from girlscourt.services.security import audit_trail
 
     return audit_trail.list_events(core, admin, limit=1000).rows
 

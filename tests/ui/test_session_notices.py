@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from pytestqt.qtbot import QtBot
 
-from girlscourt.services import accounts
-from girlscourt.services.core import Actor, Core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts
 from ui.context import AppContext
 from ui.main_window import MainWindow
 

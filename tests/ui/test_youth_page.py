@@ -11,9 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.permissions import Role
 from girlscourt.errors import DatabaseUnavailable, ValidationError
-from girlscourt.services import accounts, youths
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.startup import open_core
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.kernel.startup import open_core
+from girlscourt.services.registry import youths
+from girlscourt.services.security import accounts
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import Change, ConflictDialog
 from ui.pages.youth_page import YouthPage

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from girlscourt.services.youths import YouthSummary
+from girlscourt.services.registry.youths import YouthSummary
 from ui import workers
 from ui.models.youth_table_model import (
     COL_AGE,

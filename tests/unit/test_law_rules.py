@@ -27,7 +27,7 @@ from girlscourt.domain.intake_rules import (
 )
 from girlscourt.domain.judicial_calendar import JudicialCalendar
 from girlscourt.errors import RuleRefused, ValidationError
-from girlscourt.services.intake_codes import intake_codes
+from girlscourt.services.intake.intake_codes import intake_codes
 
 TZ = ZoneInfo("America/Los_Angeles")
 START = dt.datetime(2026, 11, 25, 21, 40, tzinfo=TZ)  # the night before Thanksgiving
@@ -235,7 +235,7 @@ def test_turning_18_while_detained_warns_on_the_board() -> None:
     """Born 2008-12-10: 18 on 2026-12-10. Detained 2026-12-01: on 12-07 the warning says she
     turns 18 within the week; on 12-11 that she turned 18 while detained; detained after the
     birthday, no warning. Born 2008-02-29: 18 on 2026-03-01."""
-    from girlscourt.services.custody_board import age_warnings
+    from girlscourt.services.intake.custody_board import age_warnings
 
     dob = dt.date(2008, 12, 10)
     (soon,) = age_warnings(dob, dt.date(2026, 12, 1), dt.date(2026, 12, 7))
@@ -252,7 +252,7 @@ def test_the_end_of_jurisdiction_warns_from_county_data() -> None:
     """Born 2005-12-10, limits 18 / 21 / 7 days: on 2026-12-07 jurisdiction ends on
     2026-12-10 (at 21); with the county's age set to 25 no warning."""
     from girlscourt.domain.intake_rules import AgeLimits
-    from girlscourt.services.custody_board import age_warnings
+    from girlscourt.services.intake.custody_board import age_warnings
 
     dob = dt.date(2005, 12, 10)
     (ends,) = age_warnings(dob, dt.date(2026, 11, 1), dt.date(2026, 12, 7))

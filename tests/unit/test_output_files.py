@@ -12,7 +12,7 @@ import pytest
 
 from girlscourt.db import disk_space
 from girlscourt.errors import DatabaseUnavailable, DiskFull, ValidationError
-from girlscourt.services import output_files
+from girlscourt.services.documents import output_files
 
 OLD = b"yesterday's copy\n"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from girlscourt.domain import passwords
 from girlscourt.domain.passwords import check_password
-from girlscourt.services import accounts
+from girlscourt.services.security import accounts
 
 TODAY = dt.date(2026, 11, 29)  # a compiled date, as written in a list's header
 

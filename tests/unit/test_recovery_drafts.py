@@ -18,9 +18,9 @@ from girlscourt import credentials
 from girlscourt.db.session import Database
 from girlscourt.domain.permissions import Role
 from girlscourt.errors import NotFound, PermissionDenied
-from girlscourt.services import recovery_drafts
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.recovery_drafts import RECOVERY_FOLDER, SUFFIX
+from girlscourt.services.intake import recovery_drafts
+from girlscourt.services.intake.recovery_drafts import RECOVERY_FOLDER, SUFFIX
+from girlscourt.services.kernel.core import Actor, Core
 
 # A synthetic, unmistakable name: if it shows up in any byte on disk, a draft leaked.
 SENTINEL = "Zephyrine Quillfeather-Okonkwo"

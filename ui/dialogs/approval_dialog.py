@@ -27,8 +27,8 @@ from girlscourt.errors import (
     PermissionDenied,
     ValidationError,
 )
-from girlscourt.services import intake
-from girlscourt.services.core import Actor
+from girlscourt.services.intake import intake
+from girlscourt.services.kernel.core import Actor
 from ui import workers
 from ui.context import AppContext
 from ui.style import ERROR, INFO_BG, INFO_BORDER, INVALID_FIELD_CSS, MUTED, set_invalid

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.errors import ValidationError
-from girlscourt.services import court, youths
-from girlscourt.services.court import (
+from girlscourt.services.court import court
+from girlscourt.services.court.court import (
     COMPLETED,
     EXITED,
     TEAM_LABELS,
@@ -35,7 +35,8 @@ from girlscourt.services.court import (
     ReferralInput,
     Team,
 )
-from girlscourt.services.youths import SearchPage
+from girlscourt.services.registry import youths
+from girlscourt.services.registry.youths import SearchPage
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import error_text

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.services.youths import YouthRecord
+from girlscourt.services.registry.youths import YouthRecord
 from ui.formatting import FIELD_LABELS, format_date, format_timestamp
 from ui.style import ERROR_BG, INFO_BG, WARNING_BG
 

@@ -45,9 +45,9 @@ from girlscourt.domain.referral_rules import (
     SignerRole,
 )
 from girlscourt.errors import ValidationError
-from girlscourt.services import agencies, referrals
-from girlscourt.services.agencies import AgencyRecord
-from girlscourt.services.referrals import ConsentInput, ConsentRecord, Revocation
+from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals.agencies import AgencyRecord
+from girlscourt.services.referrals.referrals import ConsentInput, ConsentRecord, Revocation
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import DATE_HINT, format_date, parse_dob

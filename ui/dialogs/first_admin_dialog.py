@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 from girlscourt import APP_NAME
 from girlscourt.domain.permissions import Role
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError, LoginFailed, ValidationError
-from girlscourt.services import accounts
-from girlscourt.services.accounts import PASSWORD_MIN, UserSummary
-from girlscourt.services.core import Core
+from girlscourt.services.kernel.core import Core
+from girlscourt.services.security import accounts
+from girlscourt.services.security.accounts import PASSWORD_MIN, UserSummary
 from ui import workers
 from ui.formatting import error_text
 from ui.keyboard import chain_tab_order

@@ -43,10 +43,10 @@ from girlscourt.domain.hearing_rules import (
 )
 from girlscourt.domain.sealing_rules import BASIS_LABELS, SEAL_HEARING
 from girlscourt.errors import ValidationError
-from girlscourt.services import court, hearings
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.court import CaseRecord, DepartmentRecord
-from girlscourt.services.hearings import OutcomeResult, ScheduleResult
+from girlscourt.services.court import court, hearings
+from girlscourt.services.court.court import CaseRecord, DepartmentRecord
+from girlscourt.services.court.hearings import OutcomeResult, ScheduleResult
+from girlscourt.services.kernel.core import Actor, Core
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import error_text

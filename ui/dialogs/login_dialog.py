@@ -28,7 +28,7 @@ from ui.style import ERROR, MUTED, app_icon
 from ui.widgets.message_bar import MessageBar, MessageKind
 
 if TYPE_CHECKING:  # the core loads on a worker thread while this window is already up
-    from girlscourt.services.core import Actor, Core
+    from girlscourt.services.kernel.core import Actor, Core
 
 
 # The same file ``session_security.login_banner()`` reads: that module pulls in the database
@@ -50,19 +50,19 @@ def os_username() -> str:
 
 
 def _acknowledge(core: Core, workstation_username: str) -> None:
-    from girlscourt.services import session_security
+    from girlscourt.services.security import session_security
 
     session_security.acknowledge_banner(core, workstation_username)
 
 
 def _authenticate(core: Core, username: str, password: str) -> Actor:
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     return accounts.authenticate(core, username, password)
 
 
 def _change_password(core: Core, actor: Actor, old: str, new: str) -> Actor:
-    from girlscourt.services import accounts
+    from girlscourt.services.security import accounts
 
     return accounts.change_password(core, actor, old, new)
 

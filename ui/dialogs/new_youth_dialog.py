@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError, ValidationError
-from girlscourt.services import youths
-from girlscourt.services.youths import YouthRecord, YouthSummary
+from girlscourt.services.registry import youths
+from girlscourt.services.registry.youths import YouthRecord, YouthSummary
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import error_text

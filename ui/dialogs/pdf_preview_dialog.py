@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.errors import DatabaseUnavailable, DiskFull, GirlsCourtError
-from girlscourt.services import output_files
+from girlscourt.services.documents import output_files
 from ui import workers
 from ui.style import MUTED
 from ui.widgets.banner import ConfidentialBanner

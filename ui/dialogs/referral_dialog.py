@@ -44,9 +44,9 @@ from girlscourt.domain.referral_rules import (
     required_scopes,
 )
 from girlscourt.errors import ConflictError, RuleRefused, ValidationError
-from girlscourt.services import agencies, referrals
-from girlscourt.services.agencies import AgencyKind, AgencyRecord
-from girlscourt.services.referrals import ConsentRecord, ReferralInput, ReferralRecord
+from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals.agencies import AgencyKind, AgencyRecord
+from girlscourt.services.referrals.referrals import ConsentRecord, ReferralInput, ReferralRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentDialog

@@ -42,8 +42,8 @@ from girlscourt.domain.restriction_rules import (
     default_review_on,
 )
 from girlscourt.errors import ConflictError, ValidationError
-from girlscourt.services import restrictions
-from girlscourt.services.restrictions import RestrictionRecord
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.restrictions.restrictions import RestrictionRecord
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import DATE_HINT, format_date, parse_dob

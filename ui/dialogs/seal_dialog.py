@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.sealing_rules import BASIS_LABELS, COMPLETION_BASES
 from girlscourt.errors import ValidationError
-from girlscourt.services import sealing
-from girlscourt.services.court import CaseRecord
-from girlscourt.services.sealing import PetitionSeal
+from girlscourt.services.court.court import CaseRecord
+from girlscourt.services.security import sealing
+from girlscourt.services.security.sealing import PetitionSeal
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import DATE_HINT

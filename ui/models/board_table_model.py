@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.deadlines import Deadline, hours_left
-from girlscourt.services.custody_board import BoardRow
+from girlscourt.services.intake.custody_board import BoardRow
 from ui.formatting import format_timestamp
 
 Index = QModelIndex | QPersistentModelIndex

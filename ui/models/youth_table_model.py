@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 
 from girlscourt.domain.youth_rules import age_on
-from girlscourt.services.youths import YouthSummary
+from girlscourt.services.registry.youths import YouthSummary
 from ui import workers
 
 Index = QModelIndex | QPersistentModelIndex

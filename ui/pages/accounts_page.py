@@ -1,6 +1,6 @@
 """Accounts, for administrators: who may sign in, locked accounts released, passwords reset.
 
-Every change goes through ``girlscourt.services.accounts`` (permission checked and audited there);
+Every change goes through ``services.security.accounts`` (permission checked and audited there);
 this page only lists and asks. A temporary password is shown once, to be handed over in person.
 """
 
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import ROLE_LABELS, Action, Role
-from girlscourt.services import accounts
-from girlscourt.services.accounts import UserSummary
+from girlscourt.services.security import accounts
+from girlscourt.services.security.accounts import UserSummary
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import FeaturePage

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import ValidationError
-from girlscourt.services import audit_trail
-from girlscourt.services.audit_log import ChainReport
-from girlscourt.services.audit_trail import AuditEntry, AuditPage, AuditUser
+from girlscourt.services.kernel.audit_log import ChainReport
+from girlscourt.services.security import audit_trail
+from girlscourt.services.security.audit_trail import AuditEntry, AuditPage, AuditUser
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import FeaturePage

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
-from girlscourt.services import court, hearings
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.court import DepartmentRecord
-from girlscourt.services.court_calendar import load_calendar
+from girlscourt.services.clocks.court_calendar import load_calendar
+from girlscourt.services.court import court, hearings
+from girlscourt.services.court.court import DepartmentRecord
+from girlscourt.services.kernel.core import Actor, Core
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import FeaturePage, Navigator

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError
-from girlscourt.services import custody_board
-from girlscourt.services.custody_board import BoardRow
+from girlscourt.services.intake import custody_board
+from girlscourt.services.intake.custody_board import BoardRow
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import FeaturePage, Navigator

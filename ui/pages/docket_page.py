@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.hearing_rules import OUTCOME_LABELS, long_date
 from girlscourt.domain.permissions import Action
-from girlscourt.services import court, docket_printing, hearings, minute_orders
-from girlscourt.services.court import DepartmentRecord
-from girlscourt.services.docket_printing import PrintedDocument
-from girlscourt.services.hearings import Docket, DocketRow, OutcomeResult
+from girlscourt.services.court import court, docket_printing, hearings, minute_orders
+from girlscourt.services.court.court import DepartmentRecord
+from girlscourt.services.court.docket_printing import PrintedDocument
+from girlscourt.services.court.hearings import Docket, DocketRow, OutcomeResult
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.hearing_dialog import OutcomeDialog

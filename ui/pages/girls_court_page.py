@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
-from girlscourt.services import court
-from girlscourt.services.court import ACTIVE, REFERRED, AssignmentRecord, RosterRow
-from girlscourt.services.hearings import HearingRecord
+from girlscourt.services.court import court
+from girlscourt.services.court.court import ACTIVE, REFERRED, AssignmentRecord, RosterRow
+from girlscourt.services.court.hearings import HearingRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.assignment_dialog import AssignmentDialog, Step

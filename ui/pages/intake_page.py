@@ -39,11 +39,13 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import intake, recovery_drafts, retry, youths
-from girlscourt.services.core import Actor
-from girlscourt.services.intake import DraftView, IntakeRequest, IntakeResult
-from girlscourt.services.recovery_drafts import RecoveryDraft
-from girlscourt.services.youths import YouthRecord
+from girlscourt.services.intake import intake, recovery_drafts
+from girlscourt.services.intake.intake import DraftView, IntakeRequest, IntakeResult
+from girlscourt.services.intake.recovery_drafts import RecoveryDraft
+from girlscourt.services.kernel import retry
+from girlscourt.services.kernel.core import Actor
+from girlscourt.services.registry import youths
+from girlscourt.services.registry.youths import YouthRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.approval_dialog import ApprovalDialog

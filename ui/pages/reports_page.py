@@ -41,10 +41,10 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
-from girlscourt.services import csec_metrics, report_export
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.csec_metrics import Chart, CsecReport, Period, Table
-from girlscourt.services.report_export import ExportedReport
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.reports import csec_metrics, report_export
+from girlscourt.services.reports.csec_metrics import Chart, CsecReport, Period, Table
+from girlscourt.services.reports.report_export import ExportedReport
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import FeaturePage, Navigator

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
-from girlscourt.services import restriction_printing, restrictions
-from girlscourt.services.docket_printing import PrintedDocument
-from girlscourt.services.restrictions import Reminder, Reminders
+from girlscourt.services.court.docket_printing import PrintedDocument
+from girlscourt.services.restrictions import restriction_printing, restrictions
+from girlscourt.services.restrictions.restrictions import Reminder, Reminders
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog, open_preview

@@ -43,10 +43,10 @@ from PySide6.QtWidgets import (
 from girlscourt.domain.permissions import Action
 from girlscourt.domain.restriction_rules import CHANNEL_LABELS
 from girlscourt.errors import ValidationError
-from girlscourt.services import restriction_printing, restrictions
-from girlscourt.services.custody_board import BoardRow, in_custody_board
-from girlscourt.services.restriction_printing import PrintedDocument
-from girlscourt.services.restrictions import CheckMatch, CheckOutcome
+from girlscourt.services.intake.custody_board import BoardRow, in_custody_board
+from girlscourt.services.restrictions import restriction_printing, restrictions
+from girlscourt.services.restrictions.restriction_printing import PrintedDocument
+from girlscourt.services.restrictions.restrictions import CheckMatch, CheckOutcome
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog, open_preview

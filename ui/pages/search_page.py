@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import DatabaseUnavailable, GirlsCourtError
-from girlscourt.services import youths
+from girlscourt.services.registry import youths
 from ui import workers
 from ui.context import AppContext
 from ui.keyboard import chain_tab_order

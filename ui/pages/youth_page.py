@@ -27,8 +27,8 @@ from girlscourt.errors import (
     GirlsCourtError,
     ValidationError,
 )
-from girlscourt.services import record_versions, youths
-from girlscourt.services.youths import YouthRecord
+from girlscourt.services.registry import record_versions, youths
+from girlscourt.services.registry.youths import YouthRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.conflict_dialog import ConflictChoice, ConflictDialog

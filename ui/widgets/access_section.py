@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
-from girlscourt.services import audit_trail
-from girlscourt.services.audit_trail import RecordAccess
+from girlscourt.services.security import audit_trail
+from girlscourt.services.security.audit_trail import RecordAccess
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import RecordSection

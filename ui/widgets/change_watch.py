@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from girlscourt.services import custody_board
-from girlscourt.services.core import Core
+from girlscourt.services.intake import custody_board
+from girlscourt.services.kernel.core import Core
 from ui import workers
 
 POLL_MS = 3000

@@ -44,8 +44,8 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services import protocol_checklist
-from girlscourt.services.protocol_checklist import ChecklistEntry, StepView, YouthChecklist
+from girlscourt.services.intake import protocol_checklist
+from girlscourt.services.intake.protocol_checklist import ChecklistEntry, StepView, YouthChecklist
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.episode_events_dialog import EpisodeEventsDialog

@@ -30,16 +30,16 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.hearing_rules import OUTCOME_LABELS
 from girlscourt.domain.permissions import Action
-from girlscourt.services import court, hearings
-from girlscourt.services.core import Actor, Core
-from girlscourt.services.court import (
+from girlscourt.services.court import court, hearings
+from girlscourt.services.court.court import (
     OPEN_STATUSES,
     TEAM_LABELS,
     AssignmentEventRecord,
     AssignmentRecord,
     CaseRecord,
 )
-from girlscourt.services.hearings import HearingRecord
+from girlscourt.services.court.hearings import HearingRecord
+from girlscourt.services.kernel.core import Actor, Core
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.assignment_dialog import AssignmentDialog, Step

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from girlscourt.domain.dependency_rules import STATUSES, DependencyInput
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import ValidationError
-from girlscourt.services import dependency
-from girlscourt.services.dependency import DependencyView
+from girlscourt.services.registry import dependency
+from girlscourt.services.registry.dependency import DependencyView
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import RecordSection

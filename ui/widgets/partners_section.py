@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import PARTNER_REASONS, ROLE_LABELS, Action, Role
-from girlscourt.services import partner_access
-from girlscourt.services.partner_access import PartnerAccount, PartnerAssignmentRecord
+from girlscourt.services.referrals import partner_access
+from girlscourt.services.referrals.partner_access import PartnerAccount, PartnerAssignmentRecord
 from ui import workers
 from ui.context import AppContext
 from ui.extensions import RecordSection

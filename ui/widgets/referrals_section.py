@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 from girlscourt.domain.permissions import Action
 from girlscourt.domain.referral_rules import EDITABLE, Status
 from girlscourt.errors import ConflictError, RuleRefused
-from girlscourt.services import referral_printing, referrals
-from girlscourt.services.referral_printing import PrintedDocument
-from girlscourt.services.referrals import ReferralRecord, ReferralSummary
+from girlscourt.services.referrals import referral_printing, referrals
+from girlscourt.services.referrals.referral_printing import PrintedDocument
+from girlscourt.services.referrals.referrals import ReferralRecord, ReferralSummary
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentListDialog

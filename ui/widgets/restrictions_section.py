@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from girlscourt.domain.permissions import Action
 from girlscourt.domain.restriction_rules import BASIS_LABELS
 from girlscourt.errors import ConflictError
-from girlscourt.services import restrictions
-from girlscourt.services.restrictions import RestrictionRecord
+from girlscourt.services.restrictions import restrictions
+from girlscourt.services.restrictions.restrictions import RestrictionRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.restriction_dialog import STATUS_TEXT, LiftRestrictionDialog, RestrictionDialog

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.instruments import Instrument, Item, RiskResult
 from girlscourt.errors import GirlsCourtError, ValidationError
-from girlscourt.services import intake
-from girlscourt.services.intake import RiskInput
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import RiskInput
 from ui import workers
 from ui.keyboard import chain_tab_order
 from ui.style import ERROR, INVALID_FIELD_CSS, MUTED, set_invalid

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.instruments import Instrument, Item, ResponseSet, ScreeningResult
 from girlscourt.errors import GirlsCourtError, ValidationError
-from girlscourt.services import intake
-from girlscourt.services.intake import ScreeningInput
+from girlscourt.services.intake import intake
+from girlscourt.services.intake.intake import ScreeningInput
 from ui import workers
 from ui.keyboard import chain_tab_order
 from ui.style import ERROR, INFO_BG, INFO_BORDER, MUTED, WARNING_BG, WARNING_BORDER

@@ -67,7 +67,7 @@ def _backfill() -> None:
     queries name only columns that exist at this revision). An empty database costs nothing."""
     from girlscourt.config import defaults, load_settings
     from girlscourt.errors import ConfigurationError
-    from girlscourt.services.legal_deadlines import backfill
+    from girlscourt.services.clocks.legal_deadlines import backfill
 
     try:
         tz = load_settings().timezone

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from girlscourt.domain.instruments import RiskResult
 from girlscourt.domain.intake_rules import DECISIONS, DecisionInput
 from girlscourt.errors import ValidationError
-from girlscourt.services.core import Actor
+from girlscourt.services.kernel.core import Actor
 from ui.context import AppContext
 from ui.formatting import DATE_HINT, format_timestamp, parse_moment
 from ui.keyboard import chain_tab_order

@@ -1,5 +1,5 @@
 """The intake kept on this workstation while the database is away: what the officer is told,
-and the one keeper that writes the copy (``girlscourt.services.recovery_drafts``) off the GUI
+and the one keeper that writes the copy (``girlscourt.services.intake.recovery_drafts``) off the GUI
 thread, always to the same draft, newest copy winning.
 """
 
@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
-from girlscourt.services import recovery_drafts
-from girlscourt.services.recovery_drafts import RecoveryDraft
+from girlscourt.services.intake import recovery_drafts
+from girlscourt.services.intake.recovery_drafts import RecoveryDraft
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import format_timestamp

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from girlscourt.services.core import Actor
-from girlscourt.services.intake import IntakeResult
+from girlscourt.services.intake.intake import IntakeResult
+from girlscourt.services.kernel.core import Actor
 from ui.formatting import format_timestamp
 from ui.models.board_table_model import format_due
 from ui.pages.intake.step import ChosenYouth, Setup

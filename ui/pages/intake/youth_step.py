@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from girlscourt.domain.permissions import Action
 from girlscourt.domain.youth_rules import age_on
 from girlscourt.errors import GirlsCourtError
-from girlscourt.services import youths
-from girlscourt.services.youths import YouthRecord, YouthSummary
+from girlscourt.services.registry import youths
+from girlscourt.services.registry.youths import YouthRecord, YouthSummary
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import format_date
