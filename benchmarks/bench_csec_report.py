@@ -38,10 +38,12 @@ from girlscourt.db.models import (
 )
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.csec_report import render_csec_report
+from girlscourt.readmodels.csec_report import make_period
 from girlscourt.services.clocks import legal_deadlines
 from girlscourt.services.intake.intake_codes import intake_codes
 from girlscourt.services.kernel.core import Core
-from girlscourt.services.reports.csec_metrics import compute, finish, make_period
+from girlscourt.services.reports.csec_metrics import compute
+from girlscourt.services.reports.publication import finish
 
 BATCH = 20_000
 YEARS = 4

@@ -30,7 +30,7 @@ from girlscourt.db.models import (
 from girlscourt.db.session import Database
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.docket import render_docket
-from girlscourt.services.court import docket_printing, hearings
+from girlscourt.services.court import docket_printing, dockets
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.security import accounts
 
@@ -150,7 +150,7 @@ def main() -> None:
         core, actor = scratch_core(Path(folder))
         day = next_tuesday(core.today())
         build(core, args.hearings, day, args.seed)
-        department_id = hearings.docket(core, actor, day).departments[0].id
+        department_id = dockets.docket(core, actor, day).departments[0].id
 
         docket_printing.print_docket(core, actor, day, department_id)  # warm fonts and caches
         service: list[float] = []
@@ -161,7 +161,7 @@ def main() -> None:
             service.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
 
-        found = hearings.docket(core, actor, day, department_id)
+        found = dockets.docket(core, actor, day, department_id)
         meta = DocumentMeta("Docket benchmark", "DOCK-BENCH", "bench", core.now(), landscape=True)
         render: list[float] = []
         for _ in range(args.runs):

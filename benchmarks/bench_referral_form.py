@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from girlscourt.db import migrate
 from girlscourt.db.session import Database
+from girlscourt.domain import consent_rules
 from girlscourt.domain import referral_rules as rr
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.printing.base import DocumentMeta
@@ -31,7 +32,7 @@ from girlscourt.printing.referral_form import (
     build_referral_form,
 )
 from girlscourt.services.kernel.core import Core
-from girlscourt.services.referrals import agencies, referral_printing, referrals
+from girlscourt.services.referrals import agencies, referral_printing, referral_records, referrals
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts
 
@@ -80,7 +81,7 @@ def typical_form() -> tuple[ReferralFormData, DocumentMeta]:
             "Youth",
             "Nguyễn Thị Ánh",
             None,
-            rr.LEGAL_BASES["FC6924"].label,
+            consent_rules.LEGAL_BASES["FC6924"].label,
             "FC6924",
             (rr.SCOPE_LABELS[rr.Scope.OUTPATIENT_MENTAL_HEALTH],),
             "Mariposa Bridge Counseling",
@@ -91,9 +92,9 @@ def typical_form() -> tuple[ReferralFormData, DocumentMeta]:
             "valid",
             False,
         ),
-        revocation_statement=rr.REVOCATION_STATEMENT,
-        redisclosure_statement=rr.REDISCLOSURE_STATEMENT,
-        part2_notice=rr.PART2_REDISCLOSURE_NOTICE,
+        revocation_statement=consent_rules.REVOCATION_STATEMENT,
+        redisclosure_statement=consent_rules.REDISCLOSURE_STATEMENT,
+        part2_notice=consent_rules.PART2_REDISCLOSURE_NOTICE,
         referring_officer="Olu Officer",
     )
     meta = DocumentMeta(
@@ -139,7 +140,7 @@ def _service_print(folder: Path) -> tuple[Core, Callable[[], object]]:
     ref = referrals.create_referral(
         core,
         admin,
-        referrals.ReferralInput(
+        referral_records.ReferralInput(
             youth.id, "mental_health", agency.id, "24_hours", ("trauma_symptoms",), "Narrative."
         ),
     )

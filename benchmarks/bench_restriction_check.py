@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/bench_restriction_check.py [--restrictions N] [--probes N]``.
 
 It bulk-inserts synthetic youths, custody episodes and restrictions into a temporary SQLite
-database, then times ``restrictions.check_contact`` for a mix of probes: the fingerprint read,
+database, then times ``desk_check.check_contact`` for a mix of probes: the fingerprint read,
 matching, the scope query and the committed log row plus audit event are all inside each timing.
 Side by side it times the bare in-memory matcher on the same probes, the cold index build, and a
 check right after a restriction was edited (the delta path). Every name, phone and handle is
@@ -36,7 +36,7 @@ from girlscourt.db.session import Database
 from girlscourt.domain.contact_matching import RestrictedPerson, RestrictionIndex
 from girlscourt.domain.restriction_rules import CHANNELS
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.restrictions import restrictions
+from girlscourt.services.restrictions import desk_check, restriction_index, restrictions
 from girlscourt.services.security import accounts
 
 PASSWORD = "benchmark pass phrase"
@@ -156,7 +156,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     )
 
     started = time.perf_counter()
-    live = restrictions.prepare_index(core)
+    live = restriction_index.prepare_index(core)
     print(f"cold index load + build: {time.perf_counter() - started:.2f} s ({live:,} live rows)")
 
     rng = random.Random(9)
@@ -173,7 +173,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         youth_id = rng.choice(detained) if n % 2 else None
         channel = rng.choice(("visit", "phone", None))
         started = time.perf_counter()
-        outcome = restrictions.check_contact(
+        outcome = desk_check.check_contact(
             core,
             actor,
             name=probe.name,
@@ -191,7 +191,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         youth_id = rng.choice(detained) if n % 2 else None
         rng.choice(("visit", "phone", None))
         started = time.perf_counter()
-        restrictions._candidates(core, probe, youth_id)  # cache check, scope query, matching
+        desk_check._candidates(core, probe, youth_id)  # cache check, scope query, matching
         lookup_ms.append((time.perf_counter() - started) * 1000)
 
     everyone = RestrictionIndex.build(persons)  # what matching every restriction would cost
@@ -217,7 +217,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             type(data)(**{**data.__dict__, "aliases": (*data.aliases, f"Edit {n}")}),
         )
         started = time.perf_counter()
-        after = restrictions.check_contact(core, actor, name=f"Edit {n}", youth_id=record.youth_id)
+        after = desk_check.check_contact(core, actor, name=f"Edit {n}", youth_id=record.youth_id)
         edit_ms.append((time.perf_counter() - started) * 1000)
         assert after.result == "BLOCK", after
 
@@ -229,7 +229,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
                 CustodyEpisode(youth_id=youth_id, custody_start_at=core.now(), housing_unit="A")
             )
         started = time.perf_counter()
-        restrictions.check_contact(core, actor, name="Wren Abernathy")
+        desk_check.check_contact(core, actor, name="Wren Abernathy")
         admit_ms.append((time.perf_counter() - started) * 1000)
 
     print(f"probes: {len(probes)}  outcomes: {dict(sorted(outcomes.items()))}")

@@ -101,7 +101,7 @@ def delete_password(account: str) -> None:
         return
 
 
-# -- the key that seals this workstation's recovery drafts (services/recovery_drafts.py) ----
+# -- the key that seals this workstation's recovery drafts (services/intake/recovery_drafts.py)
 
 RECOVERY_SERVICE = "girlscourt-recovery-drafts"
 

@@ -174,8 +174,8 @@ def _referral_and_desk_shots(
     from girlscourt.demo.restrictions import seed_restrictions
     from girlscourt.domain.restriction_rules import Notices, RestrictionInput
     from girlscourt.services.intake.custody_board import in_custody_board
-    from girlscourt.services.referrals import agencies, referral_printing, referrals
-    from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+    from girlscourt.services.referrals import agencies, consents, referral_printing, referrals
+    from girlscourt.services.referrals.referral_records import ConsentInput, ReferralInput
     from girlscourt.services.restrictions import restrictions
     from ui.dialogs.consent_dialog import ConsentDialog
     from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
@@ -195,7 +195,7 @@ def _referral_and_desk_shots(
     advocates = next(a for a in directory.values() if a.kind == "crisis_advocacy")
     medical = next(a for a in directory.values() if a.kind == "medical")
     today = core.today()
-    consent = referrals.create_consent(
+    consent = consents.create_consent(
         core,
         officer,
         ConsentInput(
@@ -552,7 +552,7 @@ def _court_and_report_shots(core: Core, admin: Actor, outdir: Path) -> list[Path
     import subprocess
 
     from girlscourt.demo.court import seed_court
-    from girlscourt.services.court import court, docket_printing
+    from girlscourt.services.court import departments, docket_printing
     from ui.dialogs.hearing_dialog import HearingDialog
     from ui.pages.court_calendar_page import CourtCalendarPage
     from ui.pages.docket_page import DocketPage
@@ -579,7 +579,7 @@ def _court_and_report_shots(core: Core, admin: Actor, outdir: Path) -> list[Path
         key=lambda r: r.next_hearing_at or dt.datetime.max,
     )
     girl = upcoming[0] if upcoming else next(r for r in rows if r is not None)
-    gc_config = court.specialty_docket_on(core, clerk, core.today())
+    gc_config = departments.specialty_docket_on(core, clerk, core.today())
     day = core.today() + dt.timedelta(days=1)
     while day.weekday() != 0:  # a Monday: a court day, but not a Girls Court session day
         day += dt.timedelta(days=1)

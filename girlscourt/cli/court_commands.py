@@ -203,12 +203,12 @@ def _unacknowledged(count: int) -> int:
 
 
 def _department_id(core: Core, actor: Actor, code: str | None) -> int | None:
-    from girlscourt.services.court import court
+    from girlscourt.services.court import departments
 
     if code is None:
         return None
     with _json_paths():
-        return court.department_by_code(core, actor, code).id
+        return departments.department_by_code(core, actor, code).id
 
 
 # --- Commands -----------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def hearing_add(args: argparse.Namespace) -> int:
     from girlscourt.domain.hearing_rules import HearingInput
     from girlscourt.errors import NotFound, ValidationError
     from girlscourt.interchange import read_json
-    from girlscourt.services.court import court, hearings
+    from girlscourt.services.court import cases, hearings
 
     document = _checked(read_json(args.json), "hearing")
     scheduled = _moment("$.scheduled_at", document["scheduled_at"])
@@ -226,7 +226,7 @@ def hearing_add(args: argparse.Namespace) -> int:
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
     try:
-        case = court.find_case(core, actor, document["case_number"])
+        case = cases.find_case(core, actor, document["case_number"])
     except NotFound:
         raise ValidationError("$.case_number", "no such case") from None
     petition_id = None
@@ -344,12 +344,12 @@ def _row_json(row: Any) -> dict[str, Any]:
 
 
 def docket_show(args: argparse.Namespace) -> int:
-    from girlscourt.services.court import hearings
+    from girlscourt.services.court import dockets
 
     day = _parse_day(args.date)
     core = open_core(args)
     actor = sign_in(core, args)
-    found = hearings.docket(core, actor, day, _department_id(core, actor, args.department))
+    found = dockets.docket(core, actor, day, _department_id(core, actor, args.department))
     if args.json:
         print_json({"date": day.isoformat(), "hearings": [_row_json(r) for r in found.rows]})
         return 0
@@ -409,19 +409,19 @@ def docket_transport(args: argparse.Namespace) -> int:
 
 def case_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services.court import court
+    from girlscourt.services.court import cases
 
     document = _checked(read_json(args.json), "case")
     petitions = []
     for index, item in enumerate(document.get("petitions", [])):
         filed = _date(f"$.petitions[{index}].filed_on", item["filed_on"])
         assert filed is not None
-        petitions.append(court.PetitionInput(item["petition_number"], filed))
-    data = court.CaseInput(document["youth_id"], document["case_number"], tuple(petitions))
+        petitions.append(cases.PetitionInput(item["petition_number"], filed))
+    data = cases.CaseInput(document["youth_id"], document["case_number"], tuple(petitions))
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
     with _json_paths():
-        record = court.open_case(core, actor, data)
+        record = cases.open_case(core, actor, data)
     print(record.id)
     return 0
 
@@ -429,11 +429,11 @@ def case_add(args: argparse.Namespace) -> int:
 def girls_court_assign(args: argparse.Namespace) -> int:
     from girlscourt.errors import NotFound, ValidationError
     from girlscourt.interchange import read_json
-    from girlscourt.services.court import court
+    from girlscourt.services.court import assignments, cases
 
     document = _checked(read_json(args.json), "assignment")
     accepted = _date("$.accepted_on", document.get("accepted_on"))
-    team = court.Team(**(document.get("team") or {}))
+    team = assignments.Team(**(document.get("team") or {}))
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
     if accepted is not None:
@@ -441,19 +441,21 @@ def girls_court_assign(args: argparse.Namespace) -> int:
     case_id = None
     if document.get("case_number"):
         try:
-            case_id = court.find_case(core, actor, document["case_number"]).id
+            case_id = cases.find_case(core, actor, document["case_number"]).id
         except NotFound:
             raise ValidationError("$.case_number", "no such case") from None
     with _json_paths():
-        record = court.refer_to_girls_court(
+        record = assignments.refer_to_girls_court(
             core,
             actor,
-            court.ReferralInput(
+            assignments.ReferralInput(
                 document["youth_id"], document["reason"], case_id, document.get("eligibility_notes")
             ),
         )
         if accepted is not None:
-            record = court.accept_assignment(core, actor, record.id, record.version, accepted, team)
+            record = assignments.accept_assignment(
+                core, actor, record.id, record.version, accepted, team
+            )
     print(record.id)
     return 0
 
@@ -464,7 +466,7 @@ def _check_acceptance(core: Core, accepted: dt.date, team: Any) -> None:
     from girlscourt.domain.hearing_rules import NAME_MAX
     from girlscourt.domain.names import clean_text
     from girlscourt.errors import ValidationError
-    from girlscourt.services.court.court import TEAM_ROLES
+    from girlscourt.services.court.assignments import TEAM_ROLES
 
     if accepted > core.today():
         raise ValidationError("$.accepted_on", "is in the future")
@@ -478,7 +480,7 @@ def girls_court_configure(args: argparse.Namespace) -> int:
     from girlscourt.domain.hearing_rules import GIRLS_COURT_CODE
     from girlscourt.errors import ValidationError
     from girlscourt.interchange import read_json
-    from girlscourt.services.court import court
+    from girlscourt.services.court import departments
 
     document = _checked(read_json(args.json), "specialty_docket")
     try:
@@ -491,7 +493,7 @@ def girls_court_configure(args: argparse.Namespace) -> int:
     actor = sign_in(core, args, stdin_free=args.json != "-")
     department_id = _department_id(core, actor, document["department"])
     assert department_id is not None
-    data = court.SpecialtyDocketInput(
+    data = departments.SpecialtyDocketInput(
         code=document.get("code", GIRLS_COURT_CODE),
         name=document.get("name", "Girls Court"),
         department_id=department_id,
@@ -503,17 +505,17 @@ def girls_court_configure(args: argparse.Namespace) -> int:
         public_defender=document.get("public_defender"),
     )
     with _json_paths():
-        record = court.configure_specialty_docket(core, actor, data)
+        record = departments.configure_specialty_docket(core, actor, data)
     print(record.id)
     return 0
 
 
 def girls_court_roster(args: argparse.Namespace) -> int:
-    from girlscourt.services.court import court
+    from girlscourt.services.court import assignments
 
     core = open_core(args)
     actor = sign_in(core, args)
-    rows = court.girls_court_roster(core, actor)
+    rows = assignments.girls_court_roster(core, actor)
     if args.json:
         print_json(
             [
@@ -541,10 +543,10 @@ def girls_court_roster(args: argparse.Namespace) -> int:
 
 def department_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services.court import court
+    from girlscourt.services.court import departments
 
     document = _checked(read_json(args.json), "department")
-    data = court.DepartmentInput(
+    data = departments.DepartmentInput(
         code=document["code"],
         name=document["name"],
         courtroom=document.get("courtroom"),
@@ -555,7 +557,7 @@ def department_add(args: argparse.Namespace) -> int:
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
     with _json_paths():
-        record = court.add_department(core, actor, data)
+        record = departments.add_department(core, actor, data)
     print(record.id)
     return 0
 

@@ -113,7 +113,7 @@ def _datetime(document: dict[str, Any], key: str) -> dt.datetime | None:
 def referral_from_json(document: Any) -> Any:
     """A checked ``referral add`` document as service input."""
     from girlscourt.interchange import check
-    from girlscourt.services.referrals.referrals import ReferralInput
+    from girlscourt.services.referrals.referral_records import ReferralInput
 
     check(document, "referral")
     return ReferralInput(
@@ -133,7 +133,7 @@ def referral_from_json(document: Any) -> Any:
 def consent_from_json(document: Any) -> Any:
     """A checked ``consent add`` document as service input."""
     from girlscourt.interchange import check
-    from girlscourt.services.referrals.referrals import ConsentInput
+    from girlscourt.services.referrals.referral_records import ConsentInput
 
     check(document, "consent")
     signed_on = _date(document, "signed_on")
@@ -345,20 +345,20 @@ def referral_print(args: argparse.Namespace) -> int:
 
 def consent_add(args: argparse.Namespace) -> int:
     from girlscourt.interchange import read_json
-    from girlscourt.services.referrals import referrals
+    from girlscourt.services.referrals import consents
 
     data = consent_from_json(read_json(args.json))
     core = open_core(args)
     actor = sign_in(core, args, stdin_free=args.json != "-")
-    print(referrals.create_consent(core, actor, data).id)
+    print(consents.create_consent(core, actor, data).id)
     return 0
 
 
 def consent_revoke(args: argparse.Namespace) -> int:
-    from girlscourt.services.referrals import referrals
+    from girlscourt.services.referrals import consents
 
     core = open_core(args)
-    result = referrals.revoke_consent(core, sign_in(core, args), args.id, args.reason)
+    result = consents.revoke_consent(core, sign_in(core, args), args.id, args.reason)
     print(f"consent {result.consent.id}: revoked")
     for referral_id in result.affected_referrals:
         print(f"referral {referral_id} relied on it: review it", file=sys.stderr)

@@ -46,8 +46,8 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def report_csec(args: argparse.Namespace) -> int:
+    from girlscourt.readmodels.csec_report import make_period
     from girlscourt.services.documents import output_files
-    from girlscourt.services.reports.csec_metrics import make_period
     from girlscourt.services.reports.report_export import export_csec_report
 
     period = make_period(_date("--from", args.start), _date("--to", args.end), args.unit)

@@ -12,7 +12,8 @@ from girlscourt.cli.output import print_json
 
 if TYPE_CHECKING:
     from girlscourt.domain.restriction_rules import RestrictionInput
-    from girlscourt.services.restrictions.restrictions import CheckOutcome, Reminder
+    from girlscourt.services.restrictions.desk_check import CheckOutcome
+    from girlscourt.services.restrictions.restriction_lists import Reminder
 
 
 def register(sub: Any) -> None:
@@ -136,11 +137,12 @@ def _describe(outcome: CheckOutcome) -> list[str]:
 
 
 def restriction_check(args: argparse.Namespace) -> int:
-    from girlscourt.services.restrictions import restrictions
+
+    from girlscourt.services.restrictions import desk_check
 
     core = open_core(args)
     actor = sign_in(core, args)
-    outcome = restrictions.check_contact(
+    outcome = desk_check.check_contact(
         core,
         actor,
         name=args.name,
@@ -206,11 +208,12 @@ def _when(days_left: int, *, since: bool) -> str:
 
 
 def restriction_reminders(args: argparse.Namespace) -> int:
-    from girlscourt.services.restrictions import restrictions
+
+    from girlscourt.services.restrictions import restriction_lists
 
     core = open_core(args)
     actor = sign_in(core, args)
-    due = restrictions.reminders(core, actor, args.days)
+    due = restriction_lists.reminders(core, actor, args.days)
     groups = {
         "reviews_due": due.reviews_due,
         "expiring": due.expiring,

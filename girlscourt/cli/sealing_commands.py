@@ -143,11 +143,11 @@ def case_unseal(args: argparse.Namespace) -> int:
 
 
 def case_show(args: argparse.Namespace) -> int:
-    from girlscourt.services.court import court
+    from girlscourt.services.court import cases
 
     core = open_core(args)
     actor = sign_in(core, args)
-    case = court.find_case(core, actor, args.case_number)
+    case = cases.find_case(core, actor, args.case_number)
     if args.json:
         print_json(
             {

@@ -19,8 +19,8 @@ from girlscourt.services.referrals.partnership import (
     MdtMeetingInput,
     SafetyPlanItemInput,
 )
-from girlscourt.services.referrals.referrals import ReferralInput
-from girlscourt.services.reports.csec_metrics import identifying_levels
+from girlscourt.services.referrals.referral_records import ReferralInput
+from girlscourt.services.reports.metrics_base import identifying_levels
 from girlscourt.services.security import accounts, training
 
 # Invented staff of an invented county; roles follow the SafetyNet model (DOMAIN 3.6).

@@ -19,9 +19,9 @@ from girlscourt.domain.permissions import Action
 from girlscourt.domain.referral_rules import TYPE_SCOPE, ReferralType
 from girlscourt.domain.youth_rules import age_on
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals import agencies, consents, referral_records, referrals
 from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
-from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+from girlscourt.services.referrals.referral_records import ConsentInput, ReferralInput
 
 _A = AgencyInput
 _R = RepresentativeInput
@@ -233,7 +233,7 @@ def _play(
     parent = f"{rng.choice(_PARENT_FIRST)} {youth.legal_last_name}"
     youth_name = f"{youth.legal_first_name} {youth.legal_last_name}"
     consent_data = _consent(then, scenario, youth.id, agency_id, ward, parent, youth_name)
-    consent = referrals.create_consent(then, actor, consent_data) if consent_data else None
+    consent = consents.create_consent(then, actor, consent_data) if consent_data else None
     record = referrals.create_referral(
         then,
         actor,
@@ -259,7 +259,7 @@ def _play(
             )
             continue
         if target == "closed" and scenario.revoke and consent is not None:
-            referrals.revoke_consent(when, actor, consent.id, "Youth withdrew consent")
+            consents.revoke_consent(when, actor, consent.id, "Youth withdrew consent")
         reason = scenario.close_reason if target in ("closed", "declined") else None
         referrals.transition_referral(when, actor, record.id, target, reason=reason)
 
@@ -277,7 +277,7 @@ def seed_referrals(core: Core, actor: Actor, rng: random.Random) -> int:
         eligible = [
             y for y in candidates if 12 <= age_on(y.dob, today - dt.timedelta(days=45)) < 18
         ]
-        wards = {y.id: referrals.ward_or_dependent(session, y) for y in eligible[:200]}
+        wards = {y.id: referral_records.ward_or_dependent(session, y) for y in eligible[:200]}
     if not eligible:
         return 0
     chosen = rng.sample(eligible[:200], k=min(len(_SCENARIOS), len(eligible[:200])))

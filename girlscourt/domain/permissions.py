@@ -2,7 +2,7 @@
 
 Partner roles (WIC 827: persons with a legitimate role in the youth's case) are read-only and
 scoped: they search and open only the youth they are assigned to (``partner_assignment``;
-``services/partner_access.py`` applies the scope in ``Core.require`` and in every list). They
+``services/kernel/partner_scope.py`` applies the scope in ``Core.require`` and in every list). They
 never write, print or export (WIC 827 inspection is not copying) and get no aggregates. What
 each reads, by the actions below (the record document leaves out what a role may not see and
 names the section in ``withheld_sections``):

@@ -21,8 +21,8 @@ from girlscourt.printing.base import (
     styles,
     text,
 )
-from girlscourt.services.reports.csec_metrics import Chart, CsecReport
-from girlscourt.services.reports.csec_metrics import Table as ReportTable
+from girlscourt.readmodels.csec_report import Chart, CsecReport
+from girlscourt.readmodels.csec_report import Table as ReportTable
 
 PAGE_WIDTH = 7.5 * inch
 PALETTE = (

@@ -20,8 +20,8 @@ from girlscourt.printing.base import (
     styles,
     text,
 )
-from girlscourt.services.court.court import DepartmentRecord
-from girlscourt.services.court.hearings import Docket, DocketRow, PublicCalendar, TransportList
+from girlscourt.readmodels.department_record import DepartmentRecord
+from girlscourt.readmodels.docket import Docket, DocketRow, PublicCalendar, TransportList
 
 INITIALS, INTERNAL, PUBLIC = "initials", "internal", "public"
 VARIANTS = (INITIALS, INTERNAL, PUBLIC)

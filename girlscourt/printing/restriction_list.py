@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from girlscourt.domain.restriction_rules import ADMISSION_CALL, BASIS_LABELS, CHANNEL_LABELS
 from girlscourt.printing.base import DocumentMeta, build_pdf, styles, text
-from girlscourt.services.restrictions.restrictions import CheckLogEntry, UnitList, UnitListRow
+from girlscourt.readmodels.restriction_list import CheckLogEntry, UnitList, UnitListRow
 
 LIST_FORM_VERSION = "GC-RST-1 2026.1"
 LOG_FORM_VERSION = "GC-RCL-1 2026.1"

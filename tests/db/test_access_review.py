@@ -30,11 +30,26 @@ from girlscourt.db.models import (
 from girlscourt.domain.hearing_rules import HearingInput, OutcomeInput
 from girlscourt.domain.permissions import PARTNER_ROLES, Role
 from girlscourt.errors import NotFound, PermissionDenied, ValidationError
-from girlscourt.services.court import court, docket_printing, hearings
+from girlscourt.readmodels import csec_report
+from girlscourt.services.court import (
+    assignments,
+    cases,
+    departments,
+    docket_printing,
+    dockets,
+    hearings,
+)
 from girlscourt.services.intake import protocol_checklist
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.overview import record_view
-from girlscourt.services.referrals import agencies, partner_access, partnership, referrals
+from girlscourt.services.referrals import (
+    agencies,
+    consents,
+    partner_access,
+    partnership,
+    referral_records,
+    referrals,
+)
 from girlscourt.services.referrals.partnership import (
     AttendeeInput,
     MdtMeetingInput,
@@ -42,7 +57,7 @@ from girlscourt.services.referrals.partnership import (
 )
 from girlscourt.services.registry import youths
 from girlscourt.services.reports import csec_metrics, report_export
-from girlscourt.services.restrictions import restrictions
+from girlscourt.services.restrictions import desk_check, restrictions
 from girlscourt.services.security import sealing
 from tests.partner_support import (
     denied_events,
@@ -88,32 +103,32 @@ class Girl:
 
     youth_id: int
     petition_id: int
-    petitioned: court.CaseRecord
-    empty: court.CaseRecord
+    petitioned: cases.CaseRecord
+    empty: cases.CaseRecord
     hearing_id: int
     assignment_id: int
 
 
 def girl_in_court(core: Core, admin: Actor, officer: Actor, clerk: Actor, last: str) -> Girl:
     youth_id = youths.register_youth(core, officer, youth_input(last, "Noor")).id
-    found = court.list_departments(core, clerk)
+    found = departments.list_departments(core, clerk)
     department = (
         found[0]
         if found
-        else court.add_department(
-            core, admin, court.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
+        else departments.add_department(
+            core, admin, departments.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
         )
     )
-    petitioned = court.open_case(
+    petitioned = cases.open_case(
         core,
         clerk,
-        court.CaseInput(
+        cases.CaseInput(
             youth_id,
             f"JV-26-{youth_id:04d}1",
-            (court.PetitionInput(f"JV-26-{youth_id:04d}1-A", dt.date(2026, 10, 30)),),
+            (cases.PetitionInput(f"JV-26-{youth_id:04d}1-A", dt.date(2026, 10, 30)),),
         ),
     )
-    empty = court.open_case(core, clerk, court.CaseInput(youth_id, f"JV-26-{youth_id:04d}2"))
+    empty = cases.open_case(core, clerk, cases.CaseInput(youth_id, f"JV-26-{youth_id:04d}2"))
     scheduled = hearings.schedule_hearing(
         core,
         clerk,
@@ -128,8 +143,8 @@ def girl_in_court(core: Core, admin: Actor, officer: Actor, clerk: Actor, last: 
         acknowledge_warnings=True,
     )
     assert scheduled.saved and scheduled.hearing is not None
-    referred = court.refer_to_girls_court(
-        core, clerk, court.ReferralInput(youth_id, "Identified at intake; eligible")
+    referred = assignments.refer_to_girls_court(
+        core, clerk, assignments.ReferralInput(youth_id, "Identified at intake; eligible")
     )
     assert referred.case_id is None
     return Girl(
@@ -169,27 +184,27 @@ def test_a_partner_loses_every_court_record_of_a_youth_sealed_after_her_assignme
     partner_access.assign_partner(core, supervisor, "counsel", girl.youth_id, "mdt_member")
 
     # before sealing, all of it is hers to read (the assignment is still in force after it)
-    assert {c.id for c in court.cases_of_youth(core, partner, girl.youth_id)} == {
+    assert {c.id for c in cases.cases_of_youth(core, partner, girl.youth_id)} == {
         girl.petitioned.id,
         girl.empty.id,
     }
-    assert [a.id for a in court.assignments_of_youth(core, partner, girl.youth_id)] == [
+    assert [a.id for a in assignments.assignments_of_youth(core, partner, girl.youth_id)] == [
         girl.assignment_id
     ]
-    assert len(court.assignment_history(core, partner, girl.assignment_id)) == 1
+    assert len(assignments.assignment_history(core, partner, girl.assignment_id)) == 1
     assert [h.id for h in hearings.hearings_of_case(core, partner, girl.empty.id)] == [
         girl.hearing_id
     ]
-    assert court.get_case(core, partner, girl.empty.id).id == girl.empty.id
+    assert cases.get_case(core, partner, girl.empty.id).id == girl.empty.id
 
     seal(core, custodian, girl)
 
-    assert court.cases_of_youth(core, partner, girl.youth_id) == ()
-    assert court.assignments_of_youth(core, partner, girl.youth_id) == ()
+    assert cases.cases_of_youth(core, partner, girl.youth_id) == ()
+    assert assignments.assignments_of_youth(core, partner, girl.youth_id) == ()
     for call in (
-        lambda: court.assignment_history(core, partner, girl.assignment_id),
-        lambda: court.get_case(core, partner, girl.empty.id),
-        lambda: court.find_case(core, partner, girl.empty.case_number),
+        lambda: assignments.assignment_history(core, partner, girl.assignment_id),
+        lambda: cases.get_case(core, partner, girl.empty.id),
+        lambda: cases.find_case(core, partner, girl.empty.case_number),
         lambda: hearings.hearings_of_case(core, partner, girl.empty.id),
         lambda: protocol_checklist.checklist_for_youth(core, partner, girl.youth_id),
         lambda: record_view.youth_document(core, partner, girl.youth_id),
@@ -208,11 +223,11 @@ def test_a_partner_loses_every_court_record_of_a_youth_sealed_after_her_assignme
     assert all(d == "sealed" for *_, d in denied_events(core, partner))
 
     # the custodian still sees all of it
-    assert {c.id for c in court.cases_of_youth(core, custodian, girl.youth_id)} == {
+    assert {c.id for c in cases.cases_of_youth(core, custodian, girl.youth_id)} == {
         girl.petitioned.id,
         girl.empty.id,
     }
-    assert len(court.assignments_of_youth(core, custodian, girl.youth_id)) == 1
+    assert len(assignments.assignments_of_youth(core, custodian, girl.youth_id)) == 1
 
 
 # --- staff lists: the Girls Court roster, the docket, its printed copies -----------------------------
@@ -229,10 +244,10 @@ def test_a_sealed_youth_leaves_the_roster_the_docket_and_its_printed_copies(
     shown = girl_in_court(core, admin, officer, clerk, "Rasmussen")
 
     def roster() -> list[int]:
-        return [r.youth_id for r in court.girls_court_roster(core, clerk)]
+        return [r.youth_id for r in assignments.girls_court_roster(core, clerk)]
 
     def docket() -> list[int]:
-        return [r.hearing_id for r in hearings.docket(core, clerk, HEARING_DAY).rows]
+        return [r.hearing_id for r in dockets.docket(core, clerk, HEARING_DAY).rows]
 
     assert sorted(roster()) == sorted([hidden.youth_id, shown.youth_id])
     assert sorted(docket()) == sorted([hidden.hearing_id, shown.hearing_id])
@@ -241,33 +256,39 @@ def test_a_sealed_youth_leaves_the_roster_the_docket_and_its_printed_copies(
     assert roster() == [shown.youth_id]
     assert docket() == [shown.hearing_id]
     assert [
-        r.hearing_id for r in hearings.docket(core, clerk, HEARING_DAY, full_names=True).rows
+        r.hearing_id for r in dockets.docket(core, clerk, HEARING_DAY, full_names=True).rows
     ] == [shown.hearing_id]
-    assert len(hearings.public_calendar(core, clerk, HEARING_DAY).rows) == 1  # both were open
+    assert len(dockets.public_calendar(core, clerk, HEARING_DAY).rows) == 1  # both were open
     assert docket_printing.print_docket(core, clerk, HEARING_DAY).rows == 1
     assert docket_printing.print_docket(core, clerk, HEARING_DAY, variant="public").rows == 1
     with pytest.raises(NotFound):
         hearings.get_hearing(core, clerk, hidden.hearing_id)
     with pytest.raises(NotFound):
-        court.get_case(core, clerk, hidden.empty.id)
-    assert court.cases_of_youth(core, clerk, hidden.youth_id) == ()
-    assert court.assignments_of_youth(core, clerk, hidden.youth_id) == ()
-    assert court.get_case(core, clerk, shown.empty.id).id == shown.empty.id
+        cases.get_case(core, clerk, hidden.empty.id)
+    assert cases.cases_of_youth(core, clerk, hidden.youth_id) == ()
+    assert assignments.assignments_of_youth(core, clerk, hidden.youth_id) == ()
+    assert cases.get_case(core, clerk, shown.empty.id).id == shown.empty.id
 
     # what hangs on her cannot be reached by id for a write either (the refusal is audited)
     assignment = hidden.assignment_id
     for call in (
-        lambda: court.accept_assignment(core, clerk, assignment, 1, HEARING_DAY - dt.timedelta(1)),
-        lambda: court.update_team(core, clerk, assignment, 1, court.Team(advocate="R. Okafor")),
-        lambda: court.change_status(core, clerk, assignment, 1, "exited", "Moved away"),
-        lambda: court.add_petition(
-            core, clerk, hidden.empty.id, court.PetitionInput("JV-X", dt.date(2026, 11, 2))
+        lambda: assignments.accept_assignment(
+            core, clerk, assignment, 1, HEARING_DAY - dt.timedelta(1)
+        ),
+        lambda: assignments.update_team(
+            core, clerk, assignment, 1, assignments.Team(advocate="R. Okafor")
+        ),
+        lambda: assignments.change_status(core, clerk, assignment, 1, "exited", "Moved away"),
+        lambda: cases.add_petition(
+            core, clerk, hidden.empty.id, cases.PetitionInput("JV-X", dt.date(2026, 11, 2))
         ),
     ):
         with pytest.raises(NotFound):
             call()
     with pytest.raises(ValidationError, match="youth_id"):
-        court.refer_to_girls_court(core, clerk, court.ReferralInput(hidden.youth_id, "Again"))
+        assignments.refer_to_girls_court(
+            core, clerk, assignments.ReferralInput(hidden.youth_id, "Again")
+        )
     assert ("girls_court.accept", "gc_assignment", assignment, "sealed") in denied_events(
         core, clerk
     )
@@ -284,8 +305,8 @@ def test_record_hearings_on_a_case_sealed_whole_stay_hidden_though_she_is_not(
         hearing = session.get(Hearing, girl.hearing_id)
         assert hearing is not None
         hearing.case_id = girl.petitioned.id
-    court.add_petition(
-        core, clerk, girl.empty.id, court.PetitionInput("JV-NEW-A", dt.date(2026, 11, 2))
+    cases.add_petition(
+        core, clerk, girl.empty.id, cases.PetitionInput("JV-NEW-A", dt.date(2026, 11, 2))
     )
     sealing.seal_petition(
         core, custodian, girl.petition_id, "JV-596 1", "wic786", completed_on=COMPLETED
@@ -295,7 +316,7 @@ def test_record_hearings_on_a_case_sealed_whole_stay_hidden_though_she_is_not(
 
     document = record_view.youth_document(core, officer, girl.youth_id)
     assert document["hearings"] == []  # the only hearing hangs on the case sealed whole
-    assert [c.id for c in court.cases_of_youth(core, officer, girl.youth_id)] == [girl.empty.id]
+    assert [c.id for c in cases.cases_of_youth(core, officer, girl.youth_id)] == [girl.empty.id]
     with pytest.raises(NotFound):
         hearings.hearings_of_case(core, officer, girl.petitioned.id)
     kept = record_view.youth_document(core, custodian, girl.youth_id)
@@ -369,7 +390,7 @@ def test_protocol_steps_and_referrals_of_a_sealed_youth_are_not_reached_by_id(
         agencies.AgencyInput(name="Harborlight Youth Advocacy", kind="crisis_advocacy"),
         (agencies.RepresentativeInput(name="Rae Okafor", csec_point_person=True),),
     )
-    data = referrals.ReferralInput(
+    data = referral_records.ReferralInput(
         youth_id=youth_id,
         referral_type="csec_advocacy",
         agency_id=advocacy.id,
@@ -396,7 +417,7 @@ def test_protocol_steps_and_referrals_of_a_sealed_youth_are_not_reached_by_id(
             call()
     with pytest.raises(ValidationError, match="youth_id: there is no youth"):
         referrals.create_referral(core, officer, data)
-    consent = referrals.ConsentInput(
+    consent = referral_records.ConsentInput(
         youth_id=youth_id,
         signer_role="youth",
         signer_name="Noor Quill",
@@ -410,7 +431,7 @@ def test_protocol_steps_and_referrals_of_a_sealed_youth_are_not_reached_by_id(
         maturity_attested=True,
     )
     with pytest.raises(ValidationError, match="youth_id: there is no youth"):
-        referrals.create_consent(core, officer, consent)
+        consents.create_consent(core, officer, consent)
     assert [(a, k, d) for a, k, _, d in denied_events(core, officer)] == [
         ("checklist.done", "checklist_step", "sealed"),
         ("checklist.view", "youth", "sealed"),
@@ -456,23 +477,25 @@ def test_every_write_print_and_report_path_refuses_a_partner(
 
     before = counts()
     youth = girl.youth_id
-    period = csec_metrics.make_period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    period = csec_report.make_period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     calls: list[Callable[[], object]] = [
         lambda: youths.register_youth(core, partner, youth_input("Birch")),
         lambda: youths.update_youth(core, partner, youth, 1, youth_input()),
-        lambda: court.open_case(core, partner, court.CaseInput(youth, "JV-P")),
-        lambda: court.add_petition(
-            core, partner, girl.empty.id, court.PetitionInput("JV-P-A", dt.date(2026, 11, 2))
+        lambda: cases.open_case(core, partner, cases.CaseInput(youth, "JV-P")),
+        lambda: cases.add_petition(
+            core, partner, girl.empty.id, cases.PetitionInput("JV-P-A", dt.date(2026, 11, 2))
         ),
-        lambda: court.refer_to_girls_court(core, partner, court.ReferralInput(youth, "x")),
-        lambda: court.change_status(core, partner, girl.assignment_id, 1, "exited", "x"),
+        lambda: assignments.refer_to_girls_court(
+            core, partner, assignments.ReferralInput(youth, "x")
+        ),
+        lambda: assignments.change_status(core, partner, girl.assignment_id, 1, "exited", "x"),
         lambda: hearings.record_outcome(core, partner, girl.hearing_id, 1, OutcomeInput("held")),
-        lambda: hearings.docket(core, partner, HEARING_DAY),
-        lambda: court.girls_court_roster(core, partner),
+        lambda: dockets.docket(core, partner, HEARING_DAY),
+        lambda: assignments.girls_court_roster(core, partner),
         lambda: docket_printing.print_docket(core, partner, HEARING_DAY),
         lambda: protocol_checklist.complete_step(core, partner, step.id, step.version),
         lambda: restrictions.list_restrictions(core, partner, youth),
-        lambda: restrictions.check_contact(core, partner, name="Someone", youth_id=youth),
+        lambda: desk_check.check_contact(core, partner, name="Someone", youth_id=youth),
         lambda: partnership.list_mdt_meetings(core, partner, youth_id=youth),
         lambda: partnership.record_mdt_meeting(core, partner, _meeting(core, youth)),
         lambda: partner_access.assign_partner(core, partner, "counsel", youth, "mdt_member"),

@@ -34,15 +34,10 @@ from girlscourt.db.models import (
     Youth,
 )
 from girlscourt.errors import PermissionDenied, ValidationError
+from girlscourt.readmodels.csec_report import make_period
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.reports.csec_metrics import (
-    Metrics,
-    RawTable,
-    compute,
-    csec_report,
-    housing_units,
-    make_period,
-)
+from girlscourt.services.reports.csec_metrics import compute, csec_report, housing_units
+from girlscourt.services.reports.metrics_base import Metrics, RawTable
 from girlscourt.services.security import accounts
 from tests.unit.test_suppression import _rank
 
@@ -827,7 +822,7 @@ county_strategy = st.lists(
 def test_property_no_suppressed_cell_is_recoverable_across_linked_tables(
     clean_core: tuple[Core, Actor], county: list[Any], threshold: int
 ) -> None:
-    from girlscourt.services.reports.csec_metrics import finish
+    from girlscourt.services.reports.publication import finish
     from girlscourt.services.reports.report_export import to_document
 
     core, admin = clean_core

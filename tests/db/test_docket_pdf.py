@@ -14,7 +14,7 @@ from girlscourt.db.models import AuditEvent, CustodyEpisode, Petition
 from girlscourt.domain.hearing_rules import HearingInput
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import PermissionDenied, ValidationError
-from girlscourt.services.court import court, docket_printing, hearings
+from girlscourt.services.court import cases, departments, docket_printing, hearings
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts
@@ -45,10 +45,10 @@ def day_in_court(core: Core, admin: Actor) -> dict[str, str]:
     core.clock = lambda: NOW
     accounts.create_user(core, admin, "clerk", "court_clerk", "clerk desk morning shift")
     clerk = accounts.authenticate(core, "clerk", "clerk desk morning shift")
-    dept = court.add_department(
-        core, admin, court.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
+    dept = departments.add_department(
+        core, admin, departments.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
     )
-    cases: dict[str, str] = {}
+    numbers: dict[str, str] = {}
     for index, (first, last, custody, public, sealed, clock) in enumerate(GIRLS):
         youth_id = youths.register_youth(
             core,
@@ -56,11 +56,11 @@ def day_in_court(core: Core, admin: Actor) -> dict[str, str]:
             YouthInput(legal_first_name=first, legal_last_name=last, dob=dt.date(2011, 2, 3)),
         ).id
         number = f"JV-26-7000{index}"
-        case = court.open_case(
+        case = cases.open_case(
             core,
             clerk,
-            court.CaseInput(
-                youth_id, number, (court.PetitionInput(f"{number}-A", dt.date(2026, 11, 2)),)
+            cases.CaseInput(
+                youth_id, number, (cases.PetitionInput(f"{number}-A", dt.date(2026, 11, 2)),)
             ),
         )
         if custody == "IN":
@@ -96,8 +96,8 @@ def day_in_court(core: Core, admin: Actor) -> dict[str, str]:
                     .where(Petition.case_id == case.id)
                     .values(sealing_state="sealed_781")
                 )
-        cases[last] = number
-    return cases
+        numbers[last] = number
+    return numbers
 
 
 @pytest.fixture

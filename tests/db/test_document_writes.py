@@ -23,15 +23,15 @@ from sqlalchemy.orm import Session
 from girlscourt.db.models import AuditEvent
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import DatabaseUnavailable, ValidationError
+from girlscourt.readmodels.csec_report import make_period
 from girlscourt.services.court import docket_printing
 from girlscourt.services.documents import output_files
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.referrals import agencies, referral_printing, referrals
 from girlscourt.services.referrals.agencies import AgencyInput
-from girlscourt.services.referrals.referrals import ReferralInput
+from girlscourt.services.referrals.referral_records import ReferralInput
 from girlscourt.services.registry import youths
 from girlscourt.services.reports import report_export
-from girlscourt.services.reports.csec_metrics import make_period
 from girlscourt.services.restrictions import restriction_printing
 
 DAY = dt.date(2026, 11, 30)

@@ -21,8 +21,16 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
+from girlscourt.readmodels import department_record
 from girlscourt.services.clocks import court_calendar, court_holidays
-from girlscourt.services.court import court, hearings
+from girlscourt.services.court import (
+    assignments,
+    cases,
+    departments,
+    dockets,
+    hearing_records,
+    hearings,
+)
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts
@@ -47,11 +55,11 @@ def clerk(core: Core, admin: Actor) -> Actor:
 class Court:
     """Two departments, Girls Court configured, and three girls with a case each."""
 
-    jd1: court.DepartmentRecord
-    gc: court.DepartmentRecord
-    maya: court.CaseRecord
-    ana: court.CaseRecord
-    zoe: court.CaseRecord
+    jd1: department_record.DepartmentRecord
+    gc: department_record.DepartmentRecord
+    maya: cases.CaseRecord
+    ana: cases.CaseRecord
+    zoe: cases.CaseRecord
 
 
 def _girl(core: Core, actor: Actor, first: str, last: str, **extra: Any) -> int:
@@ -63,21 +71,21 @@ def _girl(core: Core, actor: Actor, first: str, last: str, **extra: Any) -> int:
 
 @pytest.fixture
 def setup(core: Core, admin: Actor, clerk: Actor) -> Court:
-    jd1 = court.add_department(
-        core, admin, court.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
+    jd1 = departments.add_department(
+        core, admin, departments.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
     )
-    gc = court.add_department(
-        core, admin, court.DepartmentInput("GC", "Girls Court", "Courtroom 5", 25)
+    gc = departments.add_department(
+        core, admin, departments.DepartmentInput("GC", "Girls Court", "Courtroom 5", 25)
     )
-    court.configure_specialty_docket(
+    departments.configure_specialty_docket(
         core,
         admin,
-        court.SpecialtyDocketInput(
+        departments.SpecialtyDocketInput(
             "GC", "Girls Court", gc.id, "Hon. Imani Oyelaran-Reyes", (1, 3), dt.time(8, 30),
             dt.date(2025, 1, 1), "Dep. DA Corinne Vashti", "Dep. PD Thalia Nordstrom-Ames",
         ),
     )  # fmt: skip
-    cases = []
+    opened = []
     for number, (first, last, extra) in enumerate(
         [
             ("Maya", "Rosalind", {}),
@@ -87,22 +95,25 @@ def setup(core: Core, admin: Actor, clerk: Actor) -> Court:
         start=1,
     ):
         youth_id = _girl(core, admin, first, last, **extra)
-        cases.append(
-            court.open_case(
+        opened.append(
+            cases.open_case(
                 core,
                 clerk,
-                court.CaseInput(
+                cases.CaseInput(
                     youth_id,
                     f"JV-26-0000{number}",
-                    (court.PetitionInput(f"JV-26-0000{number}-A", dt.date(2026, 10, 30)),),
+                    (cases.PetitionInput(f"JV-26-0000{number}-A", dt.date(2026, 10, 30)),),
                 ),
             )
         )
-    return Court(jd1, gc, *cases)
+    return Court(jd1, gc, *opened)
 
 
 def plan(
-    case: court.CaseRecord, department: court.DepartmentRecord, when: dt.datetime, **changes: Any
+    case: cases.CaseRecord,
+    department: department_record.DepartmentRecord,
+    when: dt.datetime,
+    **changes: Any,
 ) -> HearingInput:
     base: dict[str, Any] = {
         "case_id": case.id,
@@ -116,7 +127,7 @@ def plan(
     return HearingInput(**base)
 
 
-def saved(core: Core, actor: Actor, data: HearingInput) -> hearings.HearingRecord:
+def saved(core: Core, actor: Actor, data: HearingInput) -> hearing_records.HearingRecord:
     result = hearings.schedule_hearing(core, actor, data, acknowledge_warnings=True)
     assert result.saved and result.hearing is not None
     return result.hearing
@@ -190,10 +201,10 @@ def test_county_holidays_are_editable(core: Core, admin: Actor, clerk: Actor, se
 def test_a_department_not_yet_in_use_is_refused(
     core: Core, admin: Actor, clerk: Actor, setup: Court
 ) -> None:
-    later = court.add_department(
+    later = departments.add_department(
         core,
         admin,
-        court.DepartmentInput("JD9", "New department", effective_from=dt.date(2027, 1, 4)),
+        departments.DepartmentInput("JD9", "New department", effective_from=dt.date(2027, 1, 4)),
     )
     with pytest.raises(ValidationError, match="Dept JD9 is not in use on Monday 30 November 2026"):
         hearings.schedule_hearing(core, clerk, plan(setup.maya, later, at("2026-11-30")))
@@ -260,8 +271,8 @@ def test_officer_double_booked(core: Core, clerk: Actor, setup: Court) -> None:
 
 
 def test_department_over_capacity(core: Core, admin: Actor, clerk: Actor, setup: Court) -> None:
-    small = court.add_department(
-        core, admin, court.DepartmentInput("JD2", "Juvenile Delinquency 2", daily_capacity=1)
+    small = departments.add_department(
+        core, admin, departments.DepartmentInput("JD2", "Juvenile Delinquency 2", daily_capacity=1)
     )
     saved(core, clerk, plan(setup.maya, small, at("2026-11-30")))
     pending = hearings.schedule_hearing(
@@ -394,7 +405,7 @@ def test_continuance_creates_the_next_hearing(core: Core, clerk: Actor, setup: C
     assert nxt.scheduled_at == at("2026-11-30", "10:00") and nxt.outcome is None
     assert nxt.continued_from_id == jur.id
 
-    docket = hearings.docket(core, clerk, dt.date(2026, 11, 30))
+    docket = dockets.docket(core, clerk, dt.date(2026, 11, 30))
     (row,) = docket.rows
     assert row.deadline is not None and row.deadline.text == "day 17 of 15, consented to 7 Dec"
     assert not row.deadline.over and row.docket_notes == "Cont. from 24 Nov"
@@ -434,10 +445,10 @@ def test_only_schedulers_schedule(core: Core, officer: Actor, clerk: Actor, setu
 def test_girls_court_assignment_and_roster(
     core: Core, admin: Actor, clerk: Actor, setup: Court
 ) -> None:
-    referral = court.refer_to_girls_court(
+    referral = assignments.refer_to_girls_court(
         core,
         clerk,
-        court.ReferralInput(
+        assignments.ReferralInput(
             setup.maya.youth_id,
             "Wraparound services after disposition",
             setup.maya.id,
@@ -445,14 +456,16 @@ def test_girls_court_assignment_and_roster(
         ),
     )
     with pytest.raises(RuleRefused, match="already has an open Girls Court assignment"):
-        court.refer_to_girls_court(core, clerk, court.ReferralInput(setup.maya.youth_id, "Again"))
-    active = court.accept_assignment(
+        assignments.refer_to_girls_court(
+            core, clerk, assignments.ReferralInput(setup.maya.youth_id, "Again")
+        )
+    active = assignments.accept_assignment(
         core,
         clerk,
         referral.id,
         referral.version,
         dt.date(2026, 11, 20),
-        court.Team(probation_officer="PO Kiri Tanabe-Wolfe", advocate="Sage Okonkwo-Lear"),
+        assignments.Team(probation_officer="PO Kiri Tanabe-Wolfe", advocate="Sage Okonkwo-Lear"),
     )
     assert active.status == "active"
     assert (
@@ -472,34 +485,34 @@ def test_girls_court_assignment_and_roster(
     )
     assert [w.code for w in wednesday.warnings] == [hr.W_SESSION_DAY]
 
-    (row,) = court.girls_court_roster(core, clerk)
+    (row,) = assignments.girls_court_roster(core, clerk)
     assert (row.docket_name, row.status, row.next_hearing_id) == (
         "Maya R.",
         "active",
         gc_hearing.id,
     )
 
-    changed = court.update_team(
+    changed = assignments.update_team(
         core, clerk, active.id, active.version, replace(active.team, advocate="Noor Habibi-Stone")
     )
     with pytest.raises(ValidationError, match="reason"):
-        court.change_status(core, clerk, changed.id, changed.version, "exited")
-    done = court.change_status(core, clerk, changed.id, changed.version, "completed")
+        assignments.change_status(core, clerk, changed.id, changed.version, "exited")
+    done = assignments.change_status(core, clerk, changed.id, changed.version, "completed")
     with pytest.raises(RuleRefused):
-        court.change_status(core, clerk, done.id, done.version, "exited", "Moved")
-    history = court.assignment_history(core, clerk, done.id)
+        assignments.change_status(core, clerk, done.id, done.version, "exited", "Moved")
+    history = assignments.assignment_history(core, clerk, done.id)
     assert [e.status for e in history] == ["referred", "active", "active", "completed"]
     assert history[2].note == "team changed: advocate" and history[0].actor_name == "Cleo Clerk"
-    assert court.girls_court_roster(core, clerk) == ()
+    assert assignments.girls_court_roster(core, clerk) == ()
 
 
 def test_docket_configuration_is_effective_dated(
     core: Core, admin: Actor, clerk: Actor, setup: Court
 ) -> None:
-    court.configure_specialty_docket(
+    departments.configure_specialty_docket(
         core,
         admin,
-        court.SpecialtyDocketInput(
+        departments.SpecialtyDocketInput(
             "GC",
             "Girls Court",
             setup.gc.id,
@@ -509,17 +522,17 @@ def test_docket_configuration_is_effective_dated(
             dt.date(2026, 12, 1),
         ),
     )
-    before = court.specialty_docket_on(core, clerk, dt.date(2026, 11, 30))
-    after = court.specialty_docket_on(core, clerk, dt.date(2026, 12, 1))
+    before = departments.specialty_docket_on(core, clerk, dt.date(2026, 11, 30))
+    after = departments.specialty_docket_on(core, clerk, dt.date(2026, 12, 1))
     assert before is not None and before.judicial_officer == "Hon. Imani Oyelaran-Reyes"
     assert before.effective_to == dt.date(2026, 11, 30)
     assert after is not None and after.judicial_officer == "Hon. Beatriz Solenne-Park"
-    assert len(court.specialty_docket_history(core, clerk)) == 2
+    assert len(departments.specialty_docket_history(core, clerk)) == 2
     with pytest.raises(ValidationError, match="effective_from"):
-        court.configure_specialty_docket(
+        departments.configure_specialty_docket(
             core,
             admin,
-            court.SpecialtyDocketInput(
+            departments.SpecialtyDocketInput(
                 "GC", "Girls Court", setup.gc.id, "X", (1,), dt.time(9), dt.date(2026, 6, 1)
             ),
         )
@@ -542,7 +555,7 @@ def test_docket_is_sorted_by_time_with_its_columns(core: Core, clerk: Actor, set
         ),
     )
     saved(core, clerk, plan(setup.maya, setup.gc, at("2026-11-30", "10:00"), girls_court=True))
-    found = hearings.docket(core, clerk, dt.date(2026, 11, 30))
+    found = dockets.docket(core, clerk, dt.date(2026, 11, 30))
     assert [r.minor for r in found.rows] == ["Ana Q.", "Maya R.", "Zoë O."]
     ana = found.rows[0]
     assert (ana.custody_status, ana.transport_needed, ana.interpreter_language) == (
@@ -551,9 +564,9 @@ def test_docket_is_sorted_by_time_with_its_columns(core: Core, clerk: Actor, set
         "Spanish",
     )
     assert found.rows[1].girls_court and found.rows[1].department_code == "GC"
-    only_jd1 = hearings.docket(core, clerk, dt.date(2026, 11, 30), setup.jd1.id)
+    only_jd1 = dockets.docket(core, clerk, dt.date(2026, 11, 30), setup.jd1.id)
     assert [r.case_number for r in only_jd1.rows] == [setup.ana.case_number, setup.zoe.case_number]
-    names = hearings.docket(core, clerk, dt.date(2026, 11, 30), full_names=True)
+    names = dockets.docket(core, clerk, dt.date(2026, 11, 30), full_names=True)
     assert names.rows[0].minor == "Quintanilla, Ana"
     views = audit_rows(core, "docket.view")
     assert views[-1].detail == "date=2026-11-30 department=all rows=3 names=full"
@@ -596,19 +609,17 @@ def test_sealed_petitions_appear_in_no_docket(
     _seal(core, setup.zoe.petitions[0].id)
     day = dt.date(2026, 11, 30)
     for actor in (clerk, admin):
-        assert [r.hearing_id for r in hearings.docket(core, actor, day).rows] == [visible.id]
-        assert [r.hearing_id for r in hearings.docket(core, actor, day, full_names=True).rows] == [
+        assert [r.hearing_id for r in dockets.docket(core, actor, day).rows] == [visible.id]
+        assert [r.hearing_id for r in dockets.docket(core, actor, day, full_names=True).rows] == [
             visible.id
         ]
-        assert len(hearings.public_calendar(core, actor, day).rows) == 1
-        assert [r.hearing_id for r in hearings.transport_list(core, actor, day).rows] == [
-            visible.id
-        ]
+        assert len(dockets.public_calendar(core, actor, day).rows) == 1
+        assert [r.hearing_id for r in dockets.transport_list(core, actor, day).rows] == [visible.id]
         with pytest.raises(NotFound):
             hearings.get_hearing(core, actor, sealed.id)
     with pytest.raises(NotFound):
-        court.find_case(core, clerk, setup.zoe.case_number)
-    assert court.cases_of_youth(core, clerk, setup.zoe.youth_id) == ()
+        cases.find_case(core, clerk, setup.zoe.case_number)
+    assert cases.cases_of_youth(core, clerk, setup.zoe.youth_id) == ()
     # The same officer elsewhere at the same time raises no warning that would reveal it.
     again = plan(
         setup.ana,
@@ -624,9 +635,9 @@ def test_a_case_with_every_petition_sealed_hides_hearings_without_a_petition(
     core: Core, clerk: Actor, setup: Court
 ) -> None:
     saved(core, clerk, plan(setup.zoe, setup.jd1, at("2026-11-30"), petition_id=None))
-    assert len(hearings.docket(core, clerk, dt.date(2026, 11, 30)).rows) == 1
+    assert len(dockets.docket(core, clerk, dt.date(2026, 11, 30)).rows) == 1
     _seal(core, setup.zoe.petitions[0].id)
-    assert hearings.docket(core, clerk, dt.date(2026, 11, 30)).rows == ()
+    assert dockets.docket(core, clerk, dt.date(2026, 11, 30)).rows == ()
     with pytest.raises(ValidationError, match="case_id"):
         hearings.schedule_hearing(
             core, clerk, plan(setup.zoe, setup.jd1, at("2026-12-01"), petition_id=None)
@@ -639,7 +650,7 @@ def test_custodian_sees_sealed_hearings_only_through_the_service_that_allows_it(
     accounts.create_user(core, admin, "keeper", "custodian", "sealed records keeper key")
     keeper = accounts.authenticate(core, "keeper", "sealed records keeper key")
     with pytest.raises(PermissionDenied):
-        hearings.docket(core, keeper, dt.date(2026, 11, 30))
+        dockets.docket(core, keeper, dt.date(2026, 11, 30))
 
 
 def test_demo_court_seed(core: Core, admin: Actor) -> None:
@@ -665,9 +676,9 @@ def test_demo_court_seed(core: Core, admin: Actor) -> None:
             assert row.continued_to_id is not None and row.continuance_reason
     assert any(r.open_to_public for r in rows) and any(r.custody_status == "IN" for r in rows)
     assert any(r.scheduled_at > NOW for r in rows) and any(r.scheduled_at < NOW for r in rows)
-    roster = court.girls_court_roster(core, admin)
+    roster = assignments.girls_court_roster(core, admin)
     assert roster and all(r.status in ("referred", "active") for r in roster)
     assert demo_court.seed_court(core, admin, random.Random(6)) > 0  # departments are reused
-    open_ones = [r.youth_id for r in court.girls_court_roster(core, admin)]
+    open_ones = [r.youth_id for r in assignments.girls_court_roster(core, admin)]
     assert len(open_ones) == len(set(open_ones))  # never two open assignments for one girl
-    assert len(court.list_departments(core, admin)) == 3
+    assert len(departments.list_departments(core, admin)) == 3

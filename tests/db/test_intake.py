@@ -17,7 +17,13 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services.intake import custody_board, intake, protocol_checklist
+from girlscourt.services.intake import (
+    custody_board,
+    episodes,
+    intake,
+    intake_drafts,
+    protocol_checklist,
+)
 from girlscourt.services.intake.intake import IntakeRequest, RiskInput, ScreeningInput
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.overview import record_view
@@ -227,8 +233,8 @@ def test_release_takes_youth_off_the_board(at_night: Core, officer: Actor) -> No
     youth_id = register(at_night, officer)
     result = intake.record_intake(at_night, officer, request(youth_id))
     with pytest.raises(ValidationError, match="release_type"):
-        intake.update_episode(at_night, officer, result.episode_id, 1, {"released_at": NOW})
-    intake.update_episode(
+        episodes.update_episode(at_night, officer, result.episode_id, 1, {"released_at": NOW})
+    episodes.update_episode(
         at_night,
         officer,
         result.episode_id,
@@ -254,14 +260,16 @@ def test_checklist_step_completion(at_night: Core, admin: Actor, officer: Actor)
 
 
 def test_drafts_keep_unfinished_work(at_night: Core, officer: Actor, admin: Actor) -> None:
-    saved = intake.save_draft(at_night, officer, {"step": "charges", "charges": ["PC 211"]})
-    updated = intake.save_draft(
+    saved = intake_drafts.save_draft(at_night, officer, {"step": "charges", "charges": ["PC 211"]})
+    updated = intake_drafts.save_draft(
         at_night, officer, {"step": "screening"}, draft_id=saved.id, expected_version=saved.version
     )
-    assert [d.content for d in intake.list_drafts(at_night, officer)] == [{"step": "screening"}]
-    assert intake.list_drafts(at_night, admin) == ()
-    intake.discard_draft(at_night, officer, updated.id)
-    assert intake.list_drafts(at_night, officer) == ()
+    assert [d.content for d in intake_drafts.list_drafts(at_night, officer)] == [
+        {"step": "screening"}
+    ]
+    assert intake_drafts.list_drafts(at_night, admin) == ()
+    intake_drafts.discard_draft(at_night, officer, updated.id)
+    assert intake_drafts.list_drafts(at_night, officer) == ()
 
 
 def test_board_hides_a_youth_whose_every_petition_is_sealed(at_night: Core, officer: Actor) -> None:
@@ -292,20 +300,20 @@ def test_later_events_are_read_back_with_their_version(
 ) -> None:
     youth_id = register(at_night, officer)
     result = intake.record_intake(at_night, officer, request(youth_id, housing_unit="Unit 2"))
-    before = intake.episode_events(at_night, officer, result.episode_id)
+    before = episodes.episode_events(at_night, officer, result.episode_id)
     assert (before.youth_id, before.version, before.housing_unit) == (youth_id, 1, "Unit 2")
     assert before.petition_filed_at is None and before.released_at is None
     filed = NOW + dt.timedelta(hours=3)
-    version = intake.update_episode(
+    version = episodes.update_episode(
         at_night, officer, result.episode_id, before.version, {"petition_filed_at": filed}
     )
-    after = intake.episode_events(at_night, officer, result.episode_id)
+    after = episodes.episode_events(at_night, officer, result.episode_id)
     assert after.version == version == 2 and after.petition_filed_at == filed
     with pytest.raises(ConflictError):  # a second desk still holding version 1
-        intake.update_episode(at_night, officer, result.episode_id, 1, {"housing_unit": "Unit 4"})
+        episodes.update_episode(at_night, officer, result.episode_id, 1, {"housing_unit": "Unit 4"})
     accounts.create_user(at_night, admin, "clerk", "court_clerk", "clerk's own passphrase")
     clerk = accounts.authenticate(at_night, "clerk", "clerk's own passphrase")
     with pytest.raises(PermissionDenied):
-        intake.episode_events(at_night, clerk, result.episode_id)
+        episodes.episode_events(at_night, clerk, result.episode_id)
     with pytest.raises(NotFound):
-        intake.episode_events(at_night, officer, result.episode_id + 999)
+        episodes.episode_events(at_night, officer, result.episode_id + 999)

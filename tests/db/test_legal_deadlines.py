@@ -28,12 +28,14 @@ from girlscourt.domain.deadlines import deadline_state
 from girlscourt.domain.hearing_rules import HearingInput, OutcomeInput
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.errors import PermissionDenied
+from girlscourt.readmodels.csec_report import make_period
 from girlscourt.services.clocks import court_holidays, legal_deadlines
-from girlscourt.services.court import court, hearings
-from girlscourt.services.intake import custody_board, intake
+from girlscourt.services.court import cases, departments, hearings
+from girlscourt.services.intake import custody_board, episodes, intake
 from girlscourt.services.intake.intake import IntakeRequest, RiskInput
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.reports.csec_metrics import Metrics, RawTable, compute, make_period
+from girlscourt.services.reports.csec_metrics import compute
+from girlscourt.services.reports.metrics_base import Metrics, RawTable
 from girlscourt.services.security import accounts
 from tests.support import register, risk_answers, supervisor
 
@@ -134,7 +136,7 @@ def test_deadlines_follow_the_episode_the_hearings_and_the_calendar(
     clock.set(la("2026-01-20", "12:00"))
     with core.read() as session:
         version = session.get(CustodyEpisode, episode_id).version  # type: ignore[union-attr]
-    intake.update_episode(
+    episodes.update_episode(
         core, officer, episode_id, version, {"petition_filed_at": la("2026-01-20", "09:00")}
     )
     due_632 = la_end("2026-01-21")
@@ -146,12 +148,14 @@ def test_deadlines_follow_the_episode_the_hearings_and_the_calendar(
     # The detention hearing is held a day late, Thursday 22 January 08:30: 632(a) is met late
     # by that hearing, and the youth is now detained by the court: WIC 657 runs 15 judicial
     # days from it (23, 26-30 Jan, 2-6, 9-11 Feb; Lincoln's Birthday skipped) to 13 February.
-    department = court.add_department(core, admin, court.DepartmentInput("JD1", "Juvenile 1"))
-    case = court.open_case(
+    department = departments.add_department(
+        core, admin, departments.DepartmentInput("JD1", "Juvenile 1")
+    )
+    case = cases.open_case(
         core,
         clerk,
-        court.CaseInput(
-            youth_id, "JV-26-00077", (court.PetitionInput("JV-26-00077-A", dt.date(2026, 1, 20)),)
+        cases.CaseInput(
+            youth_id, "JV-26-00077", (cases.PetitionInput("JV-26-00077-A", dt.date(2026, 1, 20)),)
         ),
     )
 

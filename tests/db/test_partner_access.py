@@ -18,13 +18,13 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services.court import court
+from girlscourt.services.court import cases
 from girlscourt.services.intake import custody_board, protocol_checklist, screening_detail
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.overview import record_view
-from girlscourt.services.referrals import agencies, partner_access, referrals
+from girlscourt.services.referrals import agencies, consents, partner_access, referrals
 from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
-from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+from girlscourt.services.referrals.referral_records import ConsentInput, ReferralInput
 from girlscourt.services.registry import youths
 from girlscourt.services.restrictions import restrictions
 from girlscourt.services.security import accounts
@@ -121,22 +121,22 @@ def test_partner_sees_exactly_the_assigned_youth(
     text = json.dumps(document)
     assert "result_level" not in text and "crisis_advocate" not in text
     assert "withheld_sections" not in record_view.youth_document(core, officer, mine)
-    cases = court.cases_of_youth(core, partner, mine)
-    assert [p.petition_number for p in cases[0].petitions] == ["P-MINE"]
-    assert court.get_case(core, partner, cases[0].id).youth_id == mine
-    assert court.find_case(core, partner, cases[0].case_number).id == cases[0].id
+    hers = cases.cases_of_youth(core, partner, mine)
+    assert [p.petition_number for p in hers[0].petitions] == ["P-MINE"]
+    assert cases.get_case(core, partner, hers[0].id).youth_id == mine
+    assert cases.find_case(core, partner, hers[0].case_number).id == hers[0].id
 
     # everything else is refused and audited, whether it exists or not
-    other_case = court.cases_of_youth(core, officer, other)[0]
+    other_case = cases.cases_of_youth(core, officer, other)[0]
     for call in (
         lambda: youths.get_youth(core, partner, other),
         lambda: youths.get_youth(core, partner, third),
         lambda: youths.get_youth(core, partner, 999_999),
         lambda: record_view.youth_document(core, partner, other),
-        lambda: court.cases_of_youth(core, partner, other),
-        lambda: court.get_case(core, partner, other_case.id),
-        lambda: court.find_case(core, partner, other_case.case_number),
-        lambda: court.find_case(core, partner, "JV-NO-SUCH"),
+        lambda: cases.cases_of_youth(core, partner, other),
+        lambda: cases.get_case(core, partner, other_case.id),
+        lambda: cases.find_case(core, partner, other_case.case_number),
+        lambda: cases.find_case(core, partner, "JV-NO-SUCH"),
     ):
         with pytest.raises(PermissionDenied, match="not part of a youth's case you are assigned"):
             call()
@@ -314,10 +314,10 @@ def test_the_advocate_reads_advocacy_referrals_of_her_youth_only(
     others_ref = referrals.create_referral(
         core, officer, _referral(other, advocacy, "csec_advocacy")
     )
-    health_consent = referrals.create_consent(
+    health_consent = consents.create_consent(
         core, officer, _consent(core, mine, clinic, "outpatient_mental_health")
     )
-    advocacy_consent = referrals.create_consent(
+    advocacy_consent = consents.create_consent(
         core, officer, _consent(core, mine, advocacy, "csec_advocacy")
     )
     advocate = sign_in_as(core, admin, Role.ADVOCATE, "rae")
@@ -329,8 +329,8 @@ def test_the_advocate_reads_advocacy_referrals_of_her_youth_only(
         advocacy_ref.id,
     }
     assert referrals.get_referral(core, advocate, advocacy_ref.id).referral_type == "csec_advocacy"
-    assert [c.id for c in referrals.list_consents(core, advocate, mine)] == [advocacy_consent.id]
-    assert referrals.get_consent(core, advocate, advocacy_consent.id).id == advocacy_consent.id
+    assert [c.id for c in consents.list_consents(core, advocate, mine)] == [advocacy_consent.id]
+    assert consents.get_consent(core, advocate, advocacy_consent.id).id == advocacy_consent.id
     clock[0] = START + dt.timedelta(days=2)  # every referral is past its 24-hour due-by
     assert [r.id for r in referrals.overdue_referrals(core, advocate)] == [advocacy_ref.id]
     assert {r.id for r in referrals.overdue_referrals(core, officer)} == {
@@ -352,7 +352,7 @@ def test_the_advocate_reads_advocacy_referrals_of_her_youth_only(
     with pytest.raises(PermissionDenied, match=r"referral\.view_health"):
         referrals.get_referral(core, advocate, health.id)
     with pytest.raises(PermissionDenied, match=r"referral\.view_health"):
-        referrals.get_consent(core, advocate, health_consent.id)
+        consents.get_consent(core, advocate, health_consent.id)
     with pytest.raises(PermissionDenied, match="not part of"):
         referrals.get_referral(core, advocate, others_ref.id)
     with pytest.raises(PermissionDenied, match="not part of"):

@@ -34,9 +34,9 @@ from girlscourt.errors import (
     ValidationError,
 )
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.referrals import agencies, referral_printing, referrals
+from girlscourt.services.referrals import agencies, consents, referral_printing, referrals
 from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
-from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+from girlscourt.services.referrals.referral_records import ConsentInput, ReferralInput
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts, sealing
 from tests.partner_support import seal_youth, sign_in_as
@@ -210,7 +210,7 @@ def test_lifecycle_from_draft_to_closed(
     assert ("referral.send", "refused", "referral", ref.id) in audit(core)
     assert referrals.get_referral(core, officer, ref.id).status == "consent_pending"
 
-    consent = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    consent = consents.create_consent(core, officer, youth_consent(core, youth, clinic.id))
     assert consent.state == "valid"
     ref = referrals.attach_consent(core, officer, ref.id, consent.id)
     for target in ("sent", "acknowledged", "first_contact", "active"):
@@ -309,7 +309,7 @@ def test_bad_input_writes_nothing(
 def test_expired_consent_blocks_sending(
     core: Core, officer: Actor, youth: int, clinic: agencies.AgencyRecord, clock: list[dt.datetime]
 ) -> None:
-    consent = referrals.create_consent(
+    consent = consents.create_consent(
         core,
         officer,
         youth_consent(core, youth, clinic.id, expires_on=core.today() + dt.timedelta(days=2)),
@@ -320,7 +320,7 @@ def test_expired_consent_blocks_sending(
     clock[0] += dt.timedelta(days=4)
     with pytest.raises(RuleRefused, match=f"cannot be sent: consent {consent.id} expired on"):
         referrals.send_referral(core, officer, ref.id)
-    assert referrals.get_consent(core, officer, consent.id).state == "expired"
+    assert consents.get_consent(core, officer, consent.id).state == "expired"
     with pytest.raises(ValidationError, match="expired"):
         referrals.attach_consent(core, officer, ref.id, consent.id)
 
@@ -328,7 +328,7 @@ def test_expired_consent_blocks_sending(
 def test_revoked_consent_blocks_sending_and_notes_open_referrals(
     core: Core, officer: Actor, youth: int, clinic: agencies.AgencyRecord
 ) -> None:
-    consent = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    consent = consents.create_consent(core, officer, youth_consent(core, youth, clinic.id))
     waiting = referrals.create_referral(
         core, officer, mental_health(youth, clinic.id, consent_id=consent.id)
     )
@@ -336,7 +336,7 @@ def test_revoked_consent_blocks_sending_and_notes_open_referrals(
         core, officer, mental_health(youth, clinic.id, consent_id=consent.id)
     )
     referrals.send_referral(core, officer, active.id)
-    revocation = referrals.revoke_consent(core, officer, consent.id, "Youth asked to stop sharing")
+    revocation = consents.revoke_consent(core, officer, consent.id, "Youth asked to stop sharing")
     assert revocation.consent.state == "revoked"
     assert set(revocation.affected_referrals) == {waiting.id, active.id}
     with pytest.raises(RuleRefused, match=f"consent {consent.id} was revoked on"):
@@ -344,7 +344,7 @@ def test_revoked_consent_blocks_sending_and_notes_open_referrals(
     notes = [e.note for e in referrals.get_referral(core, officer, active.id).events]
     assert f"Consent {consent.id} revoked" in notes
     with pytest.raises(RuleRefused, match="already revoked"):
-        referrals.revoke_consent(core, officer, consent.id)
+        consents.revoke_consent(core, officer, consent.id)
 
 
 def test_consent_must_fit_the_referral(
@@ -354,25 +354,25 @@ def test_consent_must_fit_the_referral(
     clinic: agencies.AgencyRecord,
     advocates: agencies.AgencyRecord,
 ) -> None:
-    other_agency = referrals.create_consent(core, officer, youth_consent(core, youth, advocates.id))
+    other_agency = consents.create_consent(core, officer, youth_consent(core, youth, advocates.id))
     with pytest.raises(ValidationError, match=r"consent_id: .*another receiving agency"):
         referrals.create_referral(
             core, officer, mental_health(youth, clinic.id, consent_id=other_agency.id)
         )
-    outpatient = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    outpatient = consents.create_consent(core, officer, youth_consent(core, youth, clinic.id))
     psych = mental_health(youth, clinic.id, reason_codes=("psychotropic_medication",))
     with pytest.raises(ValidationError, match="does not cover psychotropic medication"):
         referrals.create_referral(core, officer, replace(psych, consent_id=outpatient.id))
     with pytest.raises(ValidationError, match="signer_role: FC6924 must be signed by the youth"):
-        referrals.create_consent(
+        consents.create_consent(
             core, officer, youth_consent(core, youth, clinic.id, signer_role="parent")
         )
     with pytest.raises(ValidationError, match="scope: FC6924 does not cover psychotropic"):
-        referrals.create_consent(
+        consents.create_consent(
             core, officer, youth_consent(core, youth, clinic.id, scope=("psychotropic_medication",))
         )
     with pytest.raises(PermissionDenied):
-        referrals.create_consent(core, _clerk(core), youth_consent(core, youth, clinic.id))
+        consents.create_consent(core, _clerk(core), youth_consent(core, youth, clinic.id))
 
 
 def _clerk(core: Core) -> Actor:
@@ -403,8 +403,8 @@ def test_psychotropics_for_a_ward_need_the_court(
         scope=("psychotropic_medication", "outpatient_mental_health"),
     )
     with pytest.raises(ValidationError, match="legal_basis: psychotropic medication for a ward"):
-        referrals.create_consent(core, officer, parent)
-    court = referrals.create_consent(
+        consents.create_consent(core, officer, parent)
+    court = consents.create_consent(
         core,
         officer,
         youth_consent(
@@ -419,7 +419,7 @@ def test_psychotropics_for_a_ward_need_the_court(
             expires_on=None,
         ),
     )
-    outpatient = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    outpatient = consents.create_consent(core, officer, youth_consent(core, youth, clinic.id))
     ref = referrals.create_referral(
         core,
         officer,
@@ -457,7 +457,7 @@ def test_substance_use_needs_its_own_part2_consent(
         urgency="routine",
         reason_codes=("substance_use_assessment",),
     )
-    general = referrals.create_consent(
+    general = consents.create_consent(
         core,
         officer,
         youth_consent(
@@ -473,14 +473,14 @@ def test_substance_use_needs_its_own_part2_consent(
     with pytest.raises(ValidationError, match="does not cover substance use"):
         referrals.create_referral(core, officer, replace(sud, consent_id=general.id))
     with pytest.raises(ValidationError, match="part2"):
-        referrals.create_consent(
+        consents.create_consent(
             core,
             officer,
             youth_consent(
                 core, youth, recovery.id, legal_basis="FC6929", scope=("substance_use_treatment",)
             ),
         )
-    part2 = referrals.create_consent(
+    part2 = consents.create_consent(
         core,
         officer,
         youth_consent(
@@ -615,7 +615,7 @@ def test_print_provider_and_file_copies(
                     relationship_to_youth="alleged exploiter",
                 )
             )
-    consent = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    consent = consents.create_consent(core, officer, youth_consent(core, youth, clinic.id))
     ref = referrals.create_referral(
         core, officer, mental_health(youth, clinic.id, consent_id=consent.id)
     )
@@ -712,7 +712,7 @@ def test_sealing_hides_a_youths_referrals_and_consents(
     clock[0] = start - dt.timedelta(days=3)  # both referrals are overdue by now
     hers = referrals.create_referral(core, officer, mental_health(youth, clinic.id))
     visible = referrals.create_referral(core, officer, mental_health(other, clinic.id))
-    consent = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    consent = consents.create_consent(core, officer, youth_consent(core, youth, clinic.id))
     clock[0] = start
     assert {r.id for r in referrals.overdue_referrals(core, officer)} == {hers.id, visible.id}
     custodian = sign_in_as(core, admin, Role.CUSTODIAN)
@@ -723,8 +723,8 @@ def test_sealing_hides_a_youths_referrals_and_consents(
     for call in (
         lambda: referrals.list_referrals(core, officer, youth),
         lambda: referrals.get_referral(core, officer, hers.id),
-        lambda: referrals.list_consents(core, officer, youth),
-        lambda: referrals.get_consent(core, officer, consent.id),
+        lambda: consents.list_consents(core, officer, youth),
+        lambda: consents.get_consent(core, officer, consent.id),
         lambda: referral_printing.print_referral(core, officer, hers.id),
     ):
         with pytest.raises(NotFound):
@@ -749,7 +749,7 @@ def test_sealing_hides_a_youths_referrals_and_consents(
         core, custodian, seal_petition_id(core, youth), "JV-596 9", "court_order"
     )
     assert [r.id for r in referrals.list_referrals(core, officer, youth)] == [hers.id]
-    assert referrals.get_consent(core, officer, consent.id).id == consent.id
+    assert consents.get_consent(core, officer, consent.id).id == consent.id
 
 
 def seal_petition_id(core: Core, youth_id: int) -> int:
@@ -769,7 +769,7 @@ def test_the_issuing_agency_printed_is_the_countys_setting(
     core.settings = core.settings.with_overrides(
         issuing_agency="Example County Probation – Juvenile Hall Intake"
     )
-    consent = referrals.create_consent(core, officer, youth_consent(core, youth, clinic.id))
+    consent = consents.create_consent(core, officer, youth_consent(core, youth, clinic.id))
     ref = referrals.create_referral(
         core, officer, mental_health(youth, clinic.id, consent_id=consent.id)
     )

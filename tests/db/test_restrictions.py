@@ -23,7 +23,13 @@ from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.registry import youths
-from girlscourt.services.restrictions import restriction_printing, restrictions
+from girlscourt.services.restrictions import (
+    desk_check,
+    restriction_index,
+    restriction_lists,
+    restriction_printing,
+    restrictions,
+)
 from girlscourt.services.security import accounts
 from tests.partner_support import seal_youth, sign_in_as
 
@@ -145,9 +151,9 @@ def test_permissions(core: Core, officer: Actor, clerk: Actor, supervisor: Actor
         restrictions.lift_restriction(core, officer, record.id, record.version, "entered_in_error")
     approved = restrictions.approve_restriction(core, supervisor, record.id, record.version)
     assert approved.approved and approved.approver_name == "Sam Supervisor"
-    assert restrictions.check_contact(
-        core, clerk, name="Marcus Talford", youth_id=youth
-    ).result == ("BLOCK")
+    assert desk_check.check_contact(core, clerk, name="Marcus Talford", youth_id=youth).result == (
+        "BLOCK"
+    )
     # add --approve, approve and lift were each refused as "restriction.approve"
     assert [e[0] for e in actions(core, "restriction.approve")] == ["denied"] * 3 + ["ok"]
 
@@ -196,7 +202,7 @@ def test_admission_block_needs_supervisor_signoff(
         core, officer, marcus(youth, blocks_admission_calls=True, admission_block_reason=reason)
     )
     assert asked.data.blocks_admission_calls and not asked.admission_calls_blocked
-    call = restrictions.check_contact(
+    call = desk_check.check_contact(
         core, officer, phone="510-555-0142", youth_id=youth, admission_call=True
     )
     assert call.result == "REVIEW" and "WIC 627" in call.instruction
@@ -204,7 +210,7 @@ def test_admission_block_needs_supervisor_signoff(
     assert signed.admission_calls_blocked and signed.admission_block_signed_off_by == (
         supervisor.user_id
     )
-    again = restrictions.check_contact(
+    again = desk_check.check_contact(
         core, officer, phone="510-555-0142", youth_id=youth, admission_call=True
     )
     assert again.result == "BLOCK" and again.channel == "admission_call"
@@ -216,7 +222,7 @@ def test_admission_block_needs_supervisor_signoff(
 def test_plain_restriction_never_blocks_an_admission_call(core: Core, officer: Actor) -> None:
     youth = new_youth(core, officer)
     restrictions.add_restriction(core, officer, marcus(youth))
-    outcome = restrictions.check_contact(
+    outcome = desk_check.check_contact(
         core, officer, name="Marcus Talford", youth_id=youth, admission_call=True
     )
     assert outcome.result == "REVIEW"
@@ -244,7 +250,7 @@ def test_every_check_writes_exactly_one_log_row_and_one_audit_event(
     detain(core, youth)
     restrictions.add_restriction(core, officer, marcus(youth))
     before_rows, before_events = log_rows(core), len(actions(core, "restriction.check"))
-    outcome = restrictions.check_contact(core, officer, **probe)  # type: ignore[arg-type]
+    outcome = desk_check.check_contact(core, officer, **probe)  # type: ignore[arg-type]
     assert outcome.result == expected
     assert log_rows(core) == before_rows + 1
     events = actions(core, "restriction.check")
@@ -279,7 +285,7 @@ def test_block_names_the_restriction_the_youth_the_field_and_what_to_do(
             do_not_disclose_location=True,
         ),
     )
-    outcome = restrictions.check_contact(core, officer, phone="510.555.0177", channel="visit")
+    outcome = desk_check.check_contact(core, officer, phone="510.555.0177", channel="visit")
     assert outcome.result == "BLOCK"
     top = outcome.matches[0]
     assert (top.restriction_id, top.field, top.score, top.grade) == (
@@ -322,7 +328,7 @@ def test_name_variants_match(core: Core, officer: Actor) -> None:
         "Marcs Talford",
         "big money",
     ):
-        assert restrictions.check_contact(core, officer, name=name, youth_id=youth).result == (
+        assert desk_check.check_contact(core, officer, name=name, youth_id=youth).result == (
             "BLOCK"
         ), name
 
@@ -357,7 +363,7 @@ def test_expired_scheduled_and_lifted_restrictions_do_not_match(
         core, officer, marcus(youth, person_name="Rico Halby", aliases=(), phones=(), handles=())
     )
     assert ended.status == "ended"
-    check = restrictions.check_contact
+    check = desk_check.check_contact
     assert check(core, officer, name="Marcus Talford", youth_id=youth).result == "CLEAR"
     assert check(core, officer, name="Dante Coridge", youth_id=youth).result == "CLEAR"
     assert check(core, officer, name="Rico Halby", youth_id=youth).result == "BLOCK"
@@ -372,7 +378,7 @@ def test_expired_scheduled_and_lifted_restrictions_do_not_match(
 def test_one_youth_versus_every_youth_in_custody(
     core: Core, officer: Actor, monkeypatch: pytest.MonkeyPatch, scoped_limit: int
 ) -> None:
-    monkeypatch.setattr(restrictions, "SCOPED_DELTA_LIMIT", scoped_limit)
+    monkeypatch.setattr(restriction_index, "SCOPED_DELTA_LIMIT", scoped_limit)
     held = new_youth(core, officer)
     home = new_youth(core, officer, "Ana", "Vale")
     detain(core, held)
@@ -380,7 +386,7 @@ def test_one_youth_versus_every_youth_in_custody(
     restrictions.add_restriction(
         core, officer, marcus(home, person_name="Dante Coridge", aliases=(), phones=(), handles=())
     )
-    check = restrictions.check_contact
+    check = desk_check.check_contact
     everyone = check(core, officer, name="Dante Coridge")
     assert everyone.result == "CLEAR" and everyone.youths_in_scope == 1  # she is not in custody
     assert check(core, officer, name="Dante Coridge", youth_id=home).result == "BLOCK"
@@ -398,11 +404,11 @@ def test_one_youth_versus_every_youth_in_custody(
 def test_channel_the_restriction_does_not_cover_is_review(core: Core, officer: Actor) -> None:
     youth = new_youth(core, officer)
     restrictions.add_restriction(core, officer, marcus(youth, channels=("mail",)))
-    visit = restrictions.check_contact(
+    visit = desk_check.check_contact(
         core, officer, name="Marcus Talford", youth_id=youth, channel="visit"
     )
     assert visit.result == "REVIEW" and "covers mail" in visit.instruction
-    mail = restrictions.check_contact(
+    mail = desk_check.check_contact(
         core, officer, name="Marcus Talford", youth_id=youth, channel="mail"
     )
     assert mail.result == "BLOCK"
@@ -416,11 +422,11 @@ def test_bad_probe_is_refused_and_not_logged(core: Core, officer: Actor) -> None
         ({"name": "x", "channel": "fax"}, "channel"),
     ):
         with pytest.raises(ValidationError) as error:
-            restrictions.check_contact(core, officer, youth_id=youth, **kwargs)  # type: ignore[arg-type]
+            desk_check.check_contact(core, officer, youth_id=youth, **kwargs)  # type: ignore[arg-type]
         assert error.value.field == field
     for huge in (10**20, 0, -3):
         with pytest.raises(ValidationError) as error:
-            restrictions.check_contact(core, officer, name="x", youth_id=huge)
+            desk_check.check_contact(core, officer, name="x", youth_id=huge)
         assert error.value.field == "youth_id"
     with pytest.raises(ValidationError, match="restriction_id"):
         restrictions.get_restriction(core, officer, 10**20)
@@ -432,7 +438,7 @@ def test_index_cache_follows_every_change_even_from_another_workstation(
 ) -> None:
     youth = new_youth(core, officer)
     first = restrictions.add_restriction(core, officer, marcus(youth))
-    check = restrictions.check_contact
+    check = desk_check.check_contact
     assert check(core, officer, name="Marcus Talford", youth_id=youth).result == "BLOCK"
     other_db = Database.open(db_url)  # a second workstation with its own cache
     other = Core(other_db, clock=lambda: NOW)
@@ -451,7 +457,7 @@ def test_index_cache_follows_every_change_even_from_another_workstation(
         assert check(core, officer, name="Rico Halby", youth_id=youth).result == "BLOCK"
         restrictions.lift_restriction(other, supervisor, second.id, second.version, "replaced")
         assert check(core, officer, name="Rico Halby", youth_id=youth).result == "CLEAR"
-        assert restrictions.prepare_index(core) >= 1
+        assert restriction_index.prepare_index(core) >= 1
     finally:
         other_db.dispose()
 
@@ -464,10 +470,10 @@ def test_in_custody_index_follows_changes(
     monkeypatch: pytest.MonkeyPatch,
     scoped_limit: int,
 ) -> None:
-    monkeypatch.setattr(restrictions, "SCOPED_DELTA_LIMIT", scoped_limit)
+    monkeypatch.setattr(restriction_index, "SCOPED_DELTA_LIMIT", scoped_limit)
     youth = new_youth(core, officer)
     detain(core, youth)
-    check = restrictions.check_contact
+    check = desk_check.check_contact
     first = restrictions.add_restriction(core, officer, marcus(youth))
     assert check(core, officer, name="Marcus Talford").result == "BLOCK"
     edited = restrictions.update_restriction(
@@ -482,13 +488,13 @@ def test_in_custody_index_follows_changes(
         core, officer, marcus(youth, person_name="Rico Halby", aliases=(), phones=(), handles=())
     )
     assert check(core, officer, name="Rico Halby").result == "BLOCK"
-    assert restrictions.prepare_index(core) >= 1
+    assert restriction_index.prepare_index(core) >= 1
 
 
 def test_delta_growth_rebuilds_the_base(
     core: Core, officer: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(restrictions, "DELTA_LIMIT", 2)
+    monkeypatch.setattr(restriction_index, "DELTA_LIMIT", 2)
     youth = new_youth(core, officer)
     names = ["Marcus Talford", "Rico Halby", "Dante Coridge", "Lamar Norvin"]
     for name in names:
@@ -497,8 +503,7 @@ def test_delta_growth_rebuilds_the_base(
         )
         for seen in names[: names.index(name) + 1]:
             assert (
-                restrictions.check_contact(core, officer, name=seen, youth_id=youth).result
-                == "BLOCK"
+                desk_check.check_contact(core, officer, name=seen, youth_id=youth).result == "BLOCK"
             )
 
 
@@ -551,7 +556,7 @@ def test_reminders(core: Core, officer: Actor, supervisor: Actor) -> None:
         marcus(youth, person_name="Dante Coridge", notices=Notices(TODAY, TODAY, TODAY)),
         approve=True,
     )
-    due = restrictions.reminders(core, officer, within_days=14)
+    due = restriction_lists.reminders(core, officer, within_days=14)
     assert [(r.restriction_id, r.days_left) for r in due.reviews_due] == [
         (review.id, -29),
         (ending.id, 6),
@@ -563,7 +568,7 @@ def test_reminders(core: Core, officer: Actor, supervisor: Actor) -> None:
     reviewed = restrictions.review_restriction(core, supervisor, review.id, review.version)
     assert reviewed.data.review_on == dt.date(2026, 12, 29)
     assert later.id not in [
-        r.restriction_id for r in restrictions.reminders(core, officer).reviews_due
+        r.restriction_id for r in restriction_lists.reminders(core, officer).reviews_due
     ]
 
 
@@ -595,9 +600,9 @@ def test_unit_list_and_check_log_print(core: Core, officer: Actor, supervisor: A
     assert printed.rows == 1 and "Z.O." in text and "Marcus Talford" in text
     assert "Big Money" in text and "Dante Coridge" not in text and "B-East" in text
     assert printed.document_id in text and "CONFIDENTIAL" in text
-    assert restrictions.housing_units(core, officer) == ("B-East", "C-West")
-    restrictions.check_contact(core, officer, name="Marcus Talford")
-    restrictions.check_contact(core, officer, name="Wren Abernathy", youth_id=other)
+    assert restriction_lists.housing_units(core, officer) == ("B-East", "C-West")
+    desk_check.check_contact(core, officer, name="Marcus Talford")
+    desk_check.check_contact(core, officer, name="Wren Abernathy", youth_id=other)
     with pytest.raises(PermissionDenied):
         restriction_printing.print_check_log(core, officer, TODAY, TODAY)
     log = restriction_printing.print_check_log(core, supervisor, TODAY, TODAY)
@@ -606,10 +611,10 @@ def test_unit_list_and_check_log_print(core: Core, officer: Actor, supervisor: A
     assert "append-only" in text
     prints = actions(core, "document.print")
     assert [p[2].split()[1] for p in prints if p[2]] == [printed.document_id, log.document_id]
-    entries = restrictions.check_log(core, supervisor, TODAY, TODAY, youth_id=other)
+    entries = restriction_lists.check_log(core, supervisor, TODAY, TODAY, youth_id=other)
     assert [e.probe_name for e in entries] == ["Wren Abernathy"]
     with pytest.raises(ValidationError, match="to"):
-        restrictions.check_log(core, supervisor, TODAY, TODAY - dt.timedelta(days=1))
+        restriction_lists.check_log(core, supervisor, TODAY, TODAY - dt.timedelta(days=1))
 
 
 def test_demo_seed_without_and_with_custody(core: Core, admin: Actor) -> None:
@@ -637,7 +642,7 @@ def test_demo_seed_without_and_with_custody(core: Core, admin: Actor) -> None:
             .order_by(ContactRestriction.id.desc())
         ).first()
     assert name is not None
-    outcome = restrictions.check_contact(core, admin, name=name[0], youth_id=name[1])
+    outcome = desk_check.check_contact(core, admin, name=name[0], youth_id=name[1])
     assert outcome.result in {"BLOCK", "REVIEW"}
 
 
@@ -655,7 +660,7 @@ def test_sealing_hides_restrictions_from_lists_but_the_desk_still_blocks(
     theirs = restrictions.add_restriction(
         core, officer, marcus(other, person_name="Dante Coridge", aliases=(), phones=(), handles=())
     )
-    before = restrictions.check_contact(core, officer, name="Marcus Talford")
+    before = desk_check.check_contact(core, officer, name="Marcus Talford")
     assert before.matches[0].youth_initials == "Z.O." and before.matches[0].youth_id == youth
     custodian = sign_in_as(core, admin, Role.CUSTODIAN)
     seal_youth(core, custodian, youth)
@@ -671,9 +676,9 @@ def test_sealing_hides_restrictions_from_lists_but_the_desk_still_blocks(
         ("denied", hers.id, "sealed"),
         ("ok", youth, None),
     ]
-    due = restrictions.reminders(core, officer, within_days=60)
+    due = restriction_lists.reminders(core, officer, within_days=60)
     assert {r.restriction_id for r in due.reviews_due + due.pending_approval} == {theirs.id}
-    listing = restrictions.unit_list(core, officer, "B-East")
+    listing = restriction_lists.unit_list(core, officer, "B-East")
     assert listing.youths_in_unit == 1 and [r.restriction_id for r in listing.rows] == [theirs.id]
     printed = restriction_printing.print_unit_list(core, officer, "B-East")
     text = pdf_text(printed.pdf)
@@ -681,7 +686,7 @@ def test_sealing_hides_restrictions_from_lists_but_the_desk_still_blocks(
     assert "Marcus Talford" not in text and "Z.O." not in text
 
     # the desk: still BLOCK (safety first), but the youth is withheld
-    outcome = restrictions.check_contact(core, officer, name="Marcus Talford")
+    outcome = desk_check.check_contact(core, officer, name="Marcus Talford")
     assert outcome.result == "BLOCK"
     (match,) = outcome.matches
     assert (match.restriction_id, match.youth_id) == (hers.id, None)
@@ -690,15 +695,15 @@ def test_sealing_hides_restrictions_from_lists_but_the_desk_still_blocks(
     # a check naming her id answers as for an id nobody has, and logs nothing about her
     for scope in (youth, 999_999):
         with pytest.raises(NotFound, match=f"^youth_id: no youth with id {scope}$"):
-            restrictions.check_contact(core, officer, name="Marcus Talford", youth_id=scope)
+            desk_check.check_contact(core, officer, name="Marcus Talford", youth_id=scope)
     assert actions(core, "restriction.check")[-1] == ("denied", youth, "sealed")
 
     # the check log keeps what the desk answered, without her
-    entries = restrictions.check_log(core, supervisor, TODAY, TODAY)
+    entries = restriction_lists.check_log(core, supervisor, TODAY, TODAY)
     assert [e.id for e in entries] == [before.check_id, before.check_id + 1]
     assert entries[0].matches[0].youth_id is None and entries[0].match_initials == {}
     assert [(m.restriction_id, m.grade) for m in entries[1].matches] == [(hers.id, "BLOCK")]
     assert entries[1].matches[0].youth_id is None
-    assert restrictions.check_log(core, supervisor, TODAY, TODAY, youth_id=youth) == ()
+    assert restriction_lists.check_log(core, supervisor, TODAY, TODAY, youth_id=youth) == ()
     log = restriction_printing.print_check_log(core, supervisor, TODAY, TODAY)
     assert log.rows == 2 and "Z.O." not in pdf_text(log.pdf)

@@ -25,14 +25,21 @@ from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
 from girlscourt.domain.permissions import Action, Role
 from girlscourt.domain.restriction_rules import RestrictionInput
 from girlscourt.errors import GirlsCourtError
-from girlscourt.services.court import court
-from girlscourt.services.intake import intake
+from girlscourt.services.court import assignments, cases
+from girlscourt.services.intake import episodes, intake, intake_drafts
 from girlscourt.services.intake.intake import IntakeRequest
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.referrals import agencies, partner_access, partnership, referrals
+from girlscourt.services.referrals import (
+    agencies,
+    consents,
+    partner_access,
+    partnership,
+    referral_records,
+    referrals,
+)
 from girlscourt.services.referrals.partnership import AttendeeInput, MdtMeetingInput
 from girlscourt.services.registry import youths
-from girlscourt.services.restrictions import restrictions
+from girlscourt.services.restrictions import desk_check, restrictions
 from tests.partner_support import denied_events, seal_youth, sign_in_as, youth_input
 
 NOW = dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)  # Monday 30 November 2026, 09:00 in LA
@@ -109,7 +116,7 @@ class Writer:
 
 
 def _referral(d: Desk, a: Actor, y: int) -> Any:
-    data = referrals.ReferralInput(
+    data = referral_records.ReferralInput(
         youth_id=y,
         referral_type="csec_advocacy",
         agency_id=d.agency_id,
@@ -120,7 +127,7 @@ def _referral(d: Desk, a: Actor, y: int) -> Any:
 
 
 def _consent(d: Desk, a: Actor, y: int) -> Any:
-    data = referrals.ConsentInput(
+    data = referral_records.ConsentInput(
         youth_id=y,
         signer_role="youth",
         signer_name="Noor Quill",
@@ -133,7 +140,7 @@ def _consent(d: Desk, a: Actor, y: int) -> Any:
         expires_on=d.core.today() + dt.timedelta(days=90),
         maturity_attested=True,
     )
-    return referrals.create_consent(d.core, a, data)
+    return consents.create_consent(d.core, a, data)
 
 
 def _meeting(d: Desk, a: Actor, y: int) -> Any:
@@ -154,24 +161,24 @@ WRITERS = (
         "intake draft",
         False,
         "intake.draft",
-        lambda d, a, y: intake.save_draft(d.core, a, {"step": "episode"}, youth_id=y),
+        lambda d, a, y: intake_drafts.save_draft(d.core, a, {"step": "episode"}, youth_id=y),
     ),
     Writer(
         "case",
         True,
         "case.create",
-        lambda d, a, y: court.open_case(
+        lambda d, a, y: cases.open_case(
             d.core,
             a,
-            court.CaseInput(y, f"JV-26-{y}", (court.PetitionInput("A", dt.date(2026, 11, 2)),)),
+            cases.CaseInput(y, f"JV-26-{y}", (cases.PetitionInput("A", dt.date(2026, 11, 2)),)),
         ),
     ),
     Writer(
         "girls court referral",
         True,
         "girls_court.refer",
-        lambda d, a, y: court.refer_to_girls_court(
-            d.core, a, court.ReferralInput(y, "Referred by the public defender")
+        lambda d, a, y: assignments.refer_to_girls_court(
+            d.core, a, assignments.ReferralInput(y, "Referred by the public defender")
         ),
     ),
     Writer(
@@ -184,7 +191,7 @@ WRITERS = (
         "restriction check for one youth",
         False,
         "restriction.check",
-        lambda d, a, y: restrictions.check_contact(d.core, a, name="Marcus Talford", youth_id=y),
+        lambda d, a, y: desk_check.check_contact(d.core, a, name="Marcus Talford", youth_id=y),
     ),
     Writer("referral", False, "referral.create", _referral),
     Writer("consent", False, "consent.create", _consent),
@@ -270,7 +277,7 @@ RECORD_WRITERS = (
         "intake.update",
         "episode",
         lambda d: d.episode_id,
-        lambda d, a, r: intake.update_episode(
+        lambda d, a, r: episodes.update_episode(
             d.core, a, r, _current(d.core, CustodyEpisode, r), {"housing_unit": "B-East"}
         ),
     ),

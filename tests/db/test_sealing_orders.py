@@ -15,7 +15,7 @@ from girlscourt.db.models import AuditEvent, Hearing, Petition
 from girlscourt.domain.hearing_rules import HearingInput, OutcomeInput
 from girlscourt.domain.permissions import Role
 from girlscourt.errors import NotFound, RuleRefused, ValidationError
-from girlscourt.services.court import court, hearings
+from girlscourt.services.court import assignments, cases, departments, hearing_records, hearings
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.registry import youths
 from girlscourt.services.security import sealing
@@ -35,7 +35,7 @@ class Desk:
     custodian: Actor
     department_id: int
     youth_id: int
-    case: court.CaseRecord
+    case: cases.CaseRecord
 
     @property
     def petition_id(self) -> int:
@@ -48,10 +48,12 @@ def desk(core: Core, admin: Actor, officer: Actor) -> Iterator[Desk]:
     core.clock = lambda: now[0]
     clerk = sign_in_as(core, admin, Role.COURT_CLERK)
     custodian = sign_in_as(core, admin, Role.CUSTODIAN)
-    jd1 = court.add_department(core, admin, court.DepartmentInput("JD1", "Juvenile Delinquency 1"))
+    jd1 = departments.add_department(
+        core, admin, departments.DepartmentInput("JD1", "Juvenile Delinquency 1")
+    )
     youth = youths.register_youth(core, officer, youth_input("Quill", "Noor")).id
-    case = court.open_case(
-        core, clerk, court.CaseInput(youth, "JV-26-00077", (court.PetitionInput("A", FILED),))
+    case = cases.open_case(
+        core, clerk, cases.CaseInput(youth, "JV-26-00077", (cases.PetitionInput("A", FILED),))
     )
     yield Desk(now, officer, clerk, custodian, jd1.id, youth, case)
 
@@ -109,13 +111,13 @@ def test_wic786_seals_only_after_satisfactory_completion(core: Core, desk: Desk)
 def test_a_completed_girls_court_assignment_stands_for_the_completion(
     core: Core, desk: Desk
 ) -> None:
-    referred = court.refer_to_girls_court(
-        core, desk.clerk, court.ReferralInput(desk.youth_id, "Team agrees", desk.case.id)
+    referred = assignments.refer_to_girls_court(
+        core, desk.clerk, assignments.ReferralInput(desk.youth_id, "Team agrees", desk.case.id)
     )
-    accepted = court.accept_assignment(
+    accepted = assignments.accept_assignment(
         core, desk.clerk, referred.id, referred.version, dt.date(2026, 11, 23)
     )
-    court.change_status(core, desk.clerk, accepted.id, accepted.version, "completed")
+    assignments.change_status(core, desk.clerk, accepted.id, accepted.version, "completed")
 
     done = sealing.seal_petition(core, desk.custodian, desk.petition_id, "JV-596 8", "wic786")
     assert done.sealed and done.completed_on == dt.date(2026, 11, 23)
@@ -133,7 +135,9 @@ def test_the_other_bases_need_no_completion(core: Core, desk: Desk) -> None:
 # --- a held SEAL hearing ------------------------------------------------------------------------
 
 
-def _seal_hearing(core: Core, desk: Desk, *, petition: bool = True) -> hearings.HearingRecord:
+def _seal_hearing(
+    core: Core, desk: Desk, *, petition: bool = True
+) -> hearing_records.HearingRecord:
     data = HearingInput(
         case_id=desk.case.id,
         petition_id=desk.petition_id if petition else None,
@@ -153,7 +157,7 @@ def test_a_held_seal_hearing_seals_its_petition_with_the_outcome(core: Core, des
     hearing = _seal_hearing(core, desk)
     desk.clock[0] = dt.datetime(2026, 11, 24, 18, 30, tzinfo=dt.UTC)  # 10:30 that morning
 
-    def held(**seal: str) -> hearings.OutcomeResult:
+    def held(**seal: str) -> hearing_records.OutcomeResult:
         data = OutcomeInput("held", **seal)  # type: ignore[arg-type]
         return hearings.record_outcome(core, desk.clerk, hearing.id, hearing.version, data)
 

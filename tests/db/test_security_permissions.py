@@ -33,14 +33,14 @@ from girlscourt.domain.permissions import (
 )
 from girlscourt.domain.youth_rules import YouthInput
 from girlscourt.errors import NotFound, PermissionDenied, RuleRefused, ValidationError
-from girlscourt.services.court import hearings
-from girlscourt.services.intake import intake, screening_detail
+from girlscourt.services.court import dockets
+from girlscourt.services.intake import intake, intake_drafts, screening_detail
 from girlscourt.services.intake.intake import IntakeRequest, RiskInput, ScreeningInput
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.overview import record_view
 from girlscourt.services.referrals import agencies, partner_access, referrals
 from girlscourt.services.referrals.agencies import AgencyInput, RepresentativeInput
-from girlscourt.services.referrals.referrals import ReferralInput
+from girlscourt.services.referrals.referral_records import ReferralInput
 from girlscourt.services.registry import youths
 from girlscourt.services.reports import csec_metrics
 from girlscourt.services.restrictions import restrictions
@@ -200,7 +200,7 @@ def calls(
         Action.USER_MANAGE: lambda: accounts.list_users(core, actor),
         Action.AUDIT_VIEW: lambda: audit_trail.list_events(core, actor, limit=1),
         Action.DEMO_SEED: lambda: demo.seed_youths(core, actor, 1, seed=7),
-        Action.INTAKE_RECORD: lambda: intake.list_drafts(core, actor),
+        Action.INTAKE_RECORD: lambda: intake_drafts.list_drafts(core, actor),
         Action.SCREENING_VIEW_DETAIL: lambda: screening_detail.screening_detail(
             core, actor, screening_id
         ),
@@ -213,7 +213,7 @@ def calls(
         Action.PARTNER_ASSIGN: lambda: partner_access.list_partner_assignments(
             core, actor, "officer"
         ),
-        Action.DOCKET_VIEW: lambda: hearings.docket(core, actor, core.today()),
+        Action.DOCKET_VIEW: lambda: dockets.docket(core, actor, core.today()),
         Action.REPORT_AGGREGATE: lambda: csec_metrics.housing_units(core, actor),
     }
 

@@ -984,7 +984,7 @@ def test_services_refuse_nul_before_postgresql_does(
     from girlscourt.domain.youth_rules import YouthInput
     from girlscourt.errors import ValidationError
     from girlscourt.services.registry import youths
-    from girlscourt.services.restrictions import restrictions
+    from girlscourt.services.restrictions import desk_check
     from girlscourt.services.security import training
 
     core = desk.core
@@ -1000,7 +1000,7 @@ def test_services_refuse_nul_before_postgresql_does(
                 ),
             ),
         ),
-        ("name", lambda: restrictions.check_contact(core, actor, name="Mar\x00cus")),
+        ("name", lambda: desk_check.check_contact(core, actor, name="Mar\x00cus")),
         (
             "course",
             lambda: training.add_training(core, actor, "admin", "CSEC\x00", dt.date(2026, 6, 1)),

@@ -42,7 +42,7 @@ from girlscourt.services.documents import output_files
 from girlscourt.services.kernel.core import Core
 from girlscourt.services.referrals import agencies, referrals
 from girlscourt.services.referrals.agencies import AgencyInput
-from girlscourt.services.referrals.referrals import ReferralInput
+from girlscourt.services.referrals.referral_records import ReferralInput
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts
 from tests.faults.fault_table import FaultTable

@@ -25,7 +25,7 @@ from girlscourt.db import migrate
 from girlscourt.db.models import CustodyEpisode
 from girlscourt.db.session import Database
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services.intake import intake, recovery_drafts
+from girlscourt.services.intake import intake_drafts, recovery_drafts
 from girlscourt.services.intake.recovery_drafts import SUFFIX
 from girlscourt.services.kernel.core import Core
 from tests.faults.fault_table import FaultTable
@@ -139,7 +139,7 @@ def test_the_server_stops_as_the_officer_saves(
         qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
     drain()
     saved_once = episodes(desk) == 1
-    cleaned = kept_files(desk) == [] and intake.list_drafts(desk.core, desk.officer) == ()
+    cleaned = kept_files(desk) == [] and intake_drafts.list_drafts(desk.core, desk.officer) == ()
     fault_table.record(
         FAULT,
         rounds=1,

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
-from girlscourt.services.intake import custody_board, intake
+from girlscourt.services.intake import custody_board, episodes, intake
 from girlscourt.services.intake.intake import IntakeRequest
 from girlscourt.services.kernel.core import Actor, Core
 from tests.support import register
@@ -75,7 +75,7 @@ def test_petition_filed_adds_the_632a_deadline(
     with qtbot.waitSignal(section.loaded, timeout=5000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert any(rule.startswith("WIC 632(a)") for rule in deadline_rules(section))
-    events = intake.episode_events(at_night, context.actor, episode_id)
+    events = episodes.episode_events(at_night, context.actor, episode_id)
     assert events.petition_filed_at == dt.datetime(2026, 11, 25, 21, 40, tzinfo=TZ)
     assert events.version == 2
 
@@ -103,7 +103,7 @@ def test_release_takes_her_off_the_board_and_a_stale_save_is_refused(
 ) -> None:
     youth_id, episode_id = detained
     _section, dialog = open_dialog(qtbot, context, youth_id)
-    intake.update_episode(at_night, officer, episode_id, 1, {"housing_unit": "Unit 5"})
+    episodes.update_episode(at_night, officer, episode_id, 1, {"housing_unit": "Unit 5"})
     qtbot.keyClicks(dialog.dates["released_at"], "11/25/2026")
     qtbot.keyClicks(dialog.times["released_at"], "21:55")
     dialog.release_type.setCurrentIndex(dialog.release_type.findData("parent_guardian"))

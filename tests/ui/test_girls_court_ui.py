@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from girlscourt.errors import PermissionDenied
-from girlscourt.services.court import court, hearings
-from girlscourt.services.court.hearings import OutcomeResult
+from girlscourt.readmodels import department_record
+from girlscourt.services.court import cases, departments, dockets, hearings
+from girlscourt.services.court.hearing_records import OutcomeResult
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.security import accounts, audit_trail
 from ui.context import AppContext
@@ -37,9 +38,9 @@ CLERK_PASSWORD = "clerk desk morning shift"
 
 @dataclass(frozen=True)
 class Court:
-    gc: court.DepartmentRecord
+    gc: department_record.DepartmentRecord
     youth_id: int
-    case: court.CaseRecord
+    case: cases.CaseRecord
 
 
 @pytest.fixture
@@ -56,26 +57,26 @@ def clerk_context(core: Core, clerk: Actor) -> AppContext:
 
 @pytest.fixture
 def setup(core: Core, admin: Actor, clerk: Actor) -> Court:
-    court.add_department(
-        core, admin, court.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
+    departments.add_department(
+        core, admin, departments.DepartmentInput("JD1", "Juvenile Delinquency 1", "Courtroom 1")
     )
-    gc = court.add_department(
-        core, admin, court.DepartmentInput("GC", "Girls Court", "Courtroom 5", 25)
+    gc = departments.add_department(
+        core, admin, departments.DepartmentInput("GC", "Girls Court", "Courtroom 5", 25)
     )
-    court.configure_specialty_docket(
+    departments.configure_specialty_docket(
         core,
         admin,
-        court.SpecialtyDocketInput(
+        departments.SpecialtyDocketInput(
             "GC", "Girls Court", gc.id, "Hon. Imani Oyelaran-Reyes", (1, 3), dt.time(8, 30),
             dt.date(2025, 1, 1), "Dep. DA Corinne Vashti", "Dep. PD Thalia Nordstrom-Ames",
         ),
     )  # fmt: skip
     youth = add_youth(core, admin, "Maya", "Rosalind", "2011-05-06", pronouns="she/her")
-    case = court.open_case(
+    case = cases.open_case(
         core,
         clerk,
-        court.CaseInput(
-            youth.id, "JV-26-00001", (court.PetitionInput("JV-26-00001-A", dt.date(2026, 10, 30)),)
+        cases.CaseInput(
+            youth.id, "JV-26-00001", (cases.PetitionInput("JV-26-00001-A", dt.date(2026, 10, 30)),)
         ),
     )
     return Court(gc, youth.id, case)
@@ -232,7 +233,7 @@ def test_internal_copy_is_offered_only_to_roles_allowed(
     assert offered(clerk_page) == ["initials", "internal", "public"]
     assert offered(officer_page) == ["initials", "public"]
     with pytest.raises(PermissionDenied):
-        hearings.docket(core, context.actor, TUESDAY, full_names=True)
+        dockets.docket(core, context.actor, TUESDAY, full_names=True)
 
 
 def test_calendar_greys_the_holiday_with_its_reason(

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from girlscourt.db.models import Youth
-from girlscourt.services.intake import intake, protocol_checklist
+from girlscourt.services.intake import intake_drafts, protocol_checklist
 from girlscourt.services.intake.intake_codes import default_instrument
 from girlscourt.services.kernel.core import Actor, Core
 from tests.support import SUPERVISOR_PASSWORD, register, risk_answers, supervisor, train
@@ -252,7 +252,7 @@ def test_an_officer_completes_a_whole_intake_with_an_approved_override(
     assert page.views.currentWidget() is page.result_view
     assert "Mon 11/30/2026 11:59 PM PST" in page.result_view.deadlines.text()
     assert "approved by Sam Supervisor" in page.result_view.facts.text()
-    qtbot.waitUntil(lambda: intake.list_drafts(core, officer) == (), timeout=5000)
+    qtbot.waitUntil(lambda: intake_drafts.list_drafts(core, officer) == (), timeout=5000)
 
     # The board (Ctrl+B) shows her with the WIC 632(a) hearing due Monday 30 November.
     board = window.feature_widgets["custody-board"]
@@ -548,19 +548,21 @@ def test_a_draft_survives_closing_and_reopening_the_page(
     with qtbot.waitSignal(again.draft_saved, timeout=5000) as kept:
         pass
     assert kept.args[0].id == first.id  # the same draft goes on; no copies pile up
-    assert [d.id for d in intake.list_drafts(at_night, officer)] == [first.id]
+    assert [d.id for d in intake_drafts.list_drafts(at_night, officer)] == [first.id]
 
 
 def test_a_discarded_draft_is_gone(
     qtbot: QtBot, at_night: Core, context: AppContext, officer: Actor
 ) -> None:
-    intake.save_draft(at_night, officer, {"format": 1, "episode": {"custody_time": "1:05 am"}})
+    intake_drafts.save_draft(
+        at_night, officer, {"format": 1, "episode": {"custody_time": "1:05 am"}}
+    )
     page = open_page(qtbot, context)
     assert page.draft_bar.isVisible() and "no youth chosen yet" in page.draft_label.text()
     with qtbot.waitSignal(page.drafts_checked, timeout=5000) as checked:
         qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)
     assert checked.args[0] == 0 and not page.draft_bar.isVisible()
-    assert intake.list_drafts(at_night, officer) == ()
+    assert intake_drafts.list_drafts(at_night, officer) == ()
 
 
 def test_the_page_is_only_for_roles_that_record_intakes(

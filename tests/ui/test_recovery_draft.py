@@ -22,7 +22,7 @@ from girlscourt.db.engine import make_engine, parse_database_url
 from girlscourt.db.models import CustodyEpisode
 from girlscourt.db.session import Database
 from girlscourt.errors import DatabaseUnavailable
-from girlscourt.services.intake import intake, recovery_drafts
+from girlscourt.services.intake import intake, intake_drafts, recovery_drafts
 from girlscourt.services.intake.recovery_drafts import RECOVERY_FOLDER, SUFFIX
 from girlscourt.services.kernel.core import Actor, Core
 from tests.support import register, risk_answers
@@ -171,7 +171,7 @@ def test_an_intake_survives_the_database_going_away_and_is_saved_when_it_returns
     drain_workers()
     assert kept_files(at_night, officer) == []
     assert recovery_drafts.list_drafts(at_night, officer) == ()
-    assert intake.list_drafts(at_night, officer) == ()
+    assert intake_drafts.list_drafts(at_night, officer) == ()
 
 
 def test_an_autosave_that_finds_the_database_gone_keeps_the_entry_until_it_is_back(
@@ -193,7 +193,7 @@ def test_an_autosave_that_finds_the_database_gone_keeps_the_entry_until_it_is_ba
     drain_workers()
     assert kept_files(at_night, officer) == []
     assert not page.message.isVisible()
-    (db_draft,) = intake.list_drafts(at_night, officer)
+    (db_draft,) = intake_drafts.list_drafts(at_night, officer)
     assert db_draft.content["episode"]["housing_unit"] == "Unit 3"
     assert db_draft.content["charges"] == page.charges_step.content()
 
@@ -232,7 +232,7 @@ def test_without_a_keyring_the_entry_is_kept_in_memory_only_and_the_officer_is_t
 def test_a_kept_entry_can_be_discarded_and_the_database_draft_it_continued_is_offered_next(
     qtbot: QtBot, at_night: Core, context: AppContext, officer: Actor
 ) -> None:
-    db_draft = intake.save_draft(
+    db_draft = intake_drafts.save_draft(
         at_night, officer, {"format": 1, "episode": {"custody_time": "1:05 am"}}
     )
     kept_id = recovery_drafts.new_id()

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals import agencies, consents, referrals
 from girlscourt.services.referrals.agencies import AgencyInput, AgencyRecord, RepresentativeInput
-from girlscourt.services.referrals.referrals import ConsentInput, ReferralInput
+from girlscourt.services.referrals.referral_records import ConsentInput, ReferralInput
 from girlscourt.services.security import audit_trail
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentDialog, ConsentListDialog
@@ -306,13 +306,13 @@ def test_the_record_page_shows_referrals_and_flags_the_overdue(
 def test_a_consent_missing_its_finding_is_marked_on_the_field(
     qtbot: QtBot, context: AppContext, core: Core, youth_id: int, clinic: AgencyRecord
 ) -> None:
-    consents = ConsentListDialog(context, youth_id)
-    qtbot.addWidget(consents)
-    with qtbot.waitSignal(consents.loaded, timeout=5000):
-        consents.show()
-    assert "No consent is on file" in consents.message.text()
-    with qtbot.waitSignal(consents.consent_dialog_opened, timeout=2000) as opened:
-        qtbot.mouseClick(consents.new_button, LEFT)
+    consent_list = ConsentListDialog(context, youth_id)
+    qtbot.addWidget(consent_list)
+    with qtbot.waitSignal(consent_list.loaded, timeout=5000):
+        consent_list.show()
+    assert "No consent is on file" in consent_list.message.text()
+    with qtbot.waitSignal(consent_list.consent_dialog_opened, timeout=2000) as opened:
+        qtbot.mouseClick(consent_list.new_button, LEFT)
     dialog: ConsentDialog = opened.args[0]
     qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5000)
     choose(dialog.legal_basis, "FC6924")
@@ -330,12 +330,12 @@ def test_a_consent_missing_its_finding_is_marked_on_the_field(
     )
     tick(qtbot, dialog.maturity)
     with (
-        qtbot.waitSignal(consents.loaded, timeout=5000),
+        qtbot.waitSignal(consent_list.loaded, timeout=5000),
         qtbot.waitSignal(dialog.created, timeout=5000),
     ):
         qtbot.mouseClick(dialog.save_button, LEFT)
-    assert consents.model.rowCount() == 1
-    assert consents.model.index(0, 7).data() == "valid"
+    assert consent_list.model.rowCount() == 1
+    assert consent_list.model.index(0, 7).data() == "valid"
 
 
 def test_a_draft_is_edited_and_a_revoked_consent_names_the_referral_it_covered(
@@ -346,7 +346,7 @@ def test_a_draft_is_edited_and_a_revoked_consent_names_the_referral_it_covered(
     youth_id: int,
     clinic: AgencyRecord,
 ) -> None:
-    consent = referrals.create_consent(
+    consent = consents.create_consent(
         core,
         officer,
         ConsentInput(
@@ -384,16 +384,16 @@ def test_a_draft_is_edited_and_a_revoked_consent_names_the_referral_it_covered(
 
     with qtbot.waitSignal(section.dialog_opened, timeout=2000) as opened:
         qtbot.mouseClick(section.consents_button, LEFT)
-    consents: ConsentListDialog = opened.args[0]
-    qtbot.waitUntil(consents.revoke_button.isEnabled, timeout=5000)
-    qtbot.mouseClick(consents.revoke_button, LEFT)
-    assert consents.revoke_panel.isVisible()
-    type_into(qtbot, consents.revoke_reason, "Youth withdrew it at her review")
-    with qtbot.waitSignal(consents.revoked, timeout=5000):
-        qtbot.mouseClick(consents.confirm_revoke_button, LEFT)
-    assert consents.message.text() == (
+    consent_list: ConsentListDialog = opened.args[0]
+    qtbot.waitUntil(consent_list.revoke_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(consent_list.revoke_button, LEFT)
+    assert consent_list.revoke_panel.isVisible()
+    type_into(qtbot, consent_list.revoke_reason, "Youth withdrew it at her review")
+    with qtbot.waitSignal(consent_list.revoked, timeout=5000):
+        qtbot.mouseClick(consent_list.confirm_revoke_button, LEFT)
+    assert consent_list.message.text() == (
         f"Consent #{consent.id} revoked. Open referrals that relied on it: #{referral_id}. "
         "They cannot be sent on it; tell the receiving agencies."
     )
-    qtbot.waitUntil(lambda: consents.model.index(0, 7).data() == "revoked", timeout=5000)
-    consents.accept()
+    qtbot.waitUntil(lambda: consent_list.model.index(0, 7).data() == "revoked", timeout=5000)
+    consent_list.accept()

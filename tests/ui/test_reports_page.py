@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from girlscourt.db.models import CustodyEpisode
+from girlscourt.readmodels.csec_report import CsecReport
 from girlscourt.services.clocks import legal_deadlines
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.reports.csec_metrics import CsecReport
 from girlscourt.services.security import accounts
 from tests.db.test_csec_metrics import NOW, PERIOD, build_county
 from ui.context import AppContext

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from girlscourt.db.models import CustodyEpisode
 from girlscourt.domain.restriction_rules import RestrictionInput
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.restrictions import restrictions
+from girlscourt.services.restrictions import restriction_lists, restrictions
 from girlscourt.services.security import accounts, audit_trail
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -139,7 +139,7 @@ def test_a_caller_in_another_phone_format_is_blocked_and_an_unrelated_one_cleare
     # The session list shows each check once, newest first; the log holds each exactly once.
     shown = page.recent_model.checks()
     assert [c.outcome.result for c in shown] == [CLEAR, BLOCK]
-    log = restrictions.check_log(core, supervisor, core.today(), core.today())
+    log = restriction_lists.check_log(core, supervisor, core.today(), core.today())
     assert [e.id for e in log] == [c.outcome.check_id for c in reversed(shown)]
     assert [(e.result, e.probe_phone, e.probe_name) for e in log] == [
         (BLOCK, "+1 510 555 0142", None),
@@ -179,7 +179,7 @@ def test_unreadable_input_is_explained_and_not_logged(
         qtbot.keyClick(page.entry, Qt.Key.Key_Return)
     assert page.message.text().startswith("Not checked. Phone number: '555-01' is not a phone")
     assert page.state == READY
-    assert restrictions.check_log(core, supervisor, core.today(), core.today()) == ()
+    assert restriction_lists.check_log(core, supervisor, core.today(), core.today()) == ()
 
 
 def test_ctrl_d_opens_the_desk_with_the_cursor_in_the_entry(

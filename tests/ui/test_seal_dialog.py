@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from girlscourt.domain.hearing_rules import HELD, HearingInput
 from girlscourt.domain.permissions import Role
-from girlscourt.services.court import court, hearings
+from girlscourt.services.court import cases, departments, hearings
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts
@@ -45,10 +45,10 @@ def clerk(core: Core, admin: Actor) -> Actor:
 
 
 @pytest.fixture
-def girl(core: Core, admin: Actor, clerk: Actor) -> tuple[int, court.CaseRecord]:
+def girl(core: Core, admin: Actor, clerk: Actor) -> tuple[int, cases.CaseRecord]:
     youth = add_youth(core, admin, "Noor", "Quillfeather", "2011-05-06")
-    petition = court.PetitionInput("JV-26-00042-A", dt.date(2026, 1, 5))
-    case = court.open_case(core, clerk, court.CaseInput(youth.id, "JV-26-00042", (petition,)))
+    petition = cases.PetitionInput("JV-26-00042-A", dt.date(2026, 1, 5))
+    case = cases.open_case(core, clerk, cases.CaseInput(youth.id, "JV-26-00042", (petition,)))
     return youth.id, case
 
 
@@ -66,7 +66,7 @@ def test_the_custodian_seals_a_petition_from_the_court_tab(
     core: Core,
     officer: Actor,
     custodian: Actor,
-    girl: tuple[int, court.CaseRecord],
+    girl: tuple[int, cases.CaseRecord],
 ) -> None:
     youth_id, case = girl
     section = court_tab(qtbot, AppContext(core, custodian), youth_id)
@@ -106,7 +106,7 @@ def test_the_custodian_seals_a_petition_from_the_court_tab(
 
 
 def test_only_the_custodian_is_offered_the_seal(
-    qtbot: QtBot, core: Core, clerk: Actor, girl: tuple[int, court.CaseRecord]
+    qtbot: QtBot, core: Core, clerk: Actor, girl: tuple[int, cases.CaseRecord]
 ) -> None:
     section = court_tab(qtbot, AppContext(core, clerk), girl[0])
     assert section.seal_button.isHidden()
@@ -118,10 +118,12 @@ def test_a_held_sealing_hearing_recorded_by_the_clerk_seals_its_petition(
     officer: Actor,
     clerk: Actor,
     admin: Actor,
-    girl: tuple[int, court.CaseRecord],
+    girl: tuple[int, cases.CaseRecord],
 ) -> None:
     _, case = girl
-    jd1 = court.add_department(core, admin, court.DepartmentInput("JD1", "Juvenile Dept 1"))
+    jd1 = departments.add_department(
+        core, admin, departments.DepartmentInput("JD1", "Juvenile Dept 1")
+    )
     scheduled = hearings.schedule_hearing(
         core,
         clerk,
@@ -157,7 +159,7 @@ def test_a_held_sealing_hearing_recorded_by_the_clerk_seals_its_petition(
 
 
 def test_the_seal_dialogs_mnemonics_are_unique(
-    qtbot: QtBot, core: Core, custodian: Actor, girl: tuple[int, court.CaseRecord]
+    qtbot: QtBot, core: Core, custodian: Actor, girl: tuple[int, cases.CaseRecord]
 ) -> None:
     from .test_keyboard import mnemonics
 

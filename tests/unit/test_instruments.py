@@ -13,14 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from girlscourt.domain.instruments import (
-    Instrument,
+from girlscourt.domain.instrument_loading import (
     load_instrument,
     load_instrument_dir,
     load_instrument_text,
-    score_risk,
-    score_screening,
 )
+from girlscourt.domain.instrument_scoring import score_risk, score_screening
+from girlscourt.domain.instruments import Instrument
 from girlscourt.errors import ConfigurationError, ValidationError
 
 INSTRUMENTS = Path(__file__).resolve().parents[2] / "resources" / "instruments"

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from girlscourt.domain import consent_rules
 from girlscourt.domain import referral_rules as rr
 from girlscourt.printing.base import CONFIDENTIAL, PART2_BANNER, DocumentMeta
 from girlscourt.printing.referral_form import (
@@ -38,7 +39,7 @@ def consent(**changes: object) -> ConsentBlock:
         signer_role="Youth",
         signer_name="Nguyễn Thị Ánh",
         court_order_number=None,
-        legal_basis=rr.LEGAL_BASES["FC6924"].label,
+        legal_basis=consent_rules.LEGAL_BASES["FC6924"].label,
         legal_basis_code="FC6924",
         scope=(rr.SCOPE_LABELS[rr.Scope.OUTPATIENT_MENTAL_HEALTH],),
         recipient="Mariposa Bridge Counseling",
@@ -82,9 +83,9 @@ def form(**changes: object) -> ReferralFormData:
         screening_level="HIGH",
         restricted_persons=(RestrictedPersonLine("Marcus Talford", ("Big Money",), "exploiter"),),
         consent=consent(),
-        revocation_statement=rr.REVOCATION_STATEMENT,
-        redisclosure_statement=rr.REDISCLOSURE_STATEMENT,
-        part2_notice=rr.PART2_REDISCLOSURE_NOTICE,
+        revocation_statement=consent_rules.REVOCATION_STATEMENT,
+        redisclosure_statement=consent_rules.REDISCLOSURE_STATEMENT,
+        part2_notice=consent_rules.PART2_REDISCLOSURE_NOTICE,
         referring_officer="Olu Officer",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -163,7 +164,7 @@ def test_part2_form_carries_the_banner_and_notice() -> None:
         referral_type=rr.TYPE_LABELS[rr.ReferralType.SUBSTANCE_USE],
         part2=True,
         consent=consent(
-            legal_basis=rr.LEGAL_BASES["PARENT"].label,
+            legal_basis=consent_rules.LEGAL_BASES["PARENT"].label,
             legal_basis_code="PARENT",
             signer_role="Parent",
             signer_name="Zoë O’Brien",
@@ -189,7 +190,7 @@ def test_file_copy_shows_initials_only() -> None:
 def test_no_consent_yet_prints_blank_signature_lines_and_the_exception() -> None:
     data = form(
         consent=None,
-        lawful_exception=rr.LAWFUL_EXCEPTIONS["wic827_mdt"].label,
+        lawful_exception=consent_rules.LAWFUL_EXCEPTIONS["wic827_mdt"].label,
         exception_justification="FCR advocate called at identification",
         restricted_persons=(),
         youth_agrees_to_contact=None,

@@ -8,16 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from girlscourt.domain import consent_rules
 from girlscourt.domain import referral_rules as rr
-from girlscourt.domain.referral_rules import (
-    ConsentOnFile,
-    ConsentTerms,
-    ReferralType,
-    Scope,
-    SignerRole,
-    Status,
-    Urgency,
-)
+from girlscourt.domain.consent_rules import ConsentOnFile, ConsentTerms, SignerRole
+from girlscourt.domain.referral_rules import ReferralType, Scope, Status, Urgency
 from girlscourt.errors import RuleRefused, ValidationError
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -198,8 +192,8 @@ def terms(**changes: object) -> ConsentTerms:
 
 
 def test_youth_12_plus_consents_alone_to_outpatient_mental_health() -> None:
-    rr.check_consent_terms(terms(), 12, False, TODAY)
-    rr.check_consent_terms(terms(legal_basis="HSC124260"), 15, True, TODAY)
+    consent_rules.check_consent_terms(terms(), 12, False, TODAY)
+    consent_rules.check_consent_terms(terms(legal_basis="HSC124260"), 15, True, TODAY)
 
 
 @pytest.mark.parametrize(
@@ -235,7 +229,7 @@ def test_consent_terms_refused(
     changes: dict[str, object], age: int, field: str, words: str
 ) -> None:
     with pytest.raises(ValidationError) as error:
-        rr.check_consent_terms(terms(**changes), age, False, TODAY)
+        consent_rules.check_consent_terms(terms(**changes), age, False, TODAY)
     assert error.value.field == field
     assert words in error.value.detail
 
@@ -243,9 +237,9 @@ def test_consent_terms_refused(
 def test_psychotropic_medication_needs_parent_or_court() -> None:
     psych = frozenset({Scope.PSYCHOTROPIC_MEDICATION})
     parent = terms(signer_role=SignerRole.PARENT, legal_basis="PARENT", scope=psych)
-    rr.check_consent_terms(parent, 15, False, TODAY)
+    consent_rules.check_consent_terms(parent, 15, False, TODAY)
     with pytest.raises(ValidationError, match="JV220"):
-        rr.check_consent_terms(parent, 15, True, TODAY)  # a ward or dependent
+        consent_rules.check_consent_terms(parent, 15, True, TODAY)  # a ward or dependent
     court = terms(
         signer_role=SignerRole.COURT,
         legal_basis="JV220",
@@ -254,13 +248,13 @@ def test_psychotropic_medication_needs_parent_or_court() -> None:
         has_signer_name=False,
         expires_on=None,
     )
-    rr.check_consent_terms(court, 15, True, TODAY)
+    consent_rules.check_consent_terms(court, 15, True, TODAY)
     with pytest.raises(ValidationError, match="court_order_number"):
-        rr.check_consent_terms(replace(court, court_order_number=None), 15, True, TODAY)
+        consent_rules.check_consent_terms(replace(court, court_order_number=None), 15, True, TODAY)
     adult = terms(signer_role=SignerRole.YOUTH, legal_basis="ADULT", scope=psych)
-    rr.check_consent_terms(adult, 19, True, TODAY)
+    consent_rules.check_consent_terms(adult, 19, True, TODAY)
     with pytest.raises(ValidationError, match="18 or older"):
-        rr.check_consent_terms(adult, 17, False, TODAY)
+        consent_rules.check_consent_terms(adult, 17, False, TODAY)
 
 
 def test_self_sufficient_youth_15_plus_for_medical_care() -> None:
@@ -270,21 +264,23 @@ def test_self_sufficient_youth_15_plus_for_medical_care() -> None:
         maturity_attested=False,
         self_sufficient_attested=True,
     )
-    rr.check_consent_terms(medical, 15, False, TODAY)
+    consent_rules.check_consent_terms(medical, 15, False, TODAY)
     with pytest.raises(ValidationError, match="15 or older"):
-        rr.check_consent_terms(medical, 14, False, TODAY)
+        consent_rules.check_consent_terms(medical, 14, False, TODAY)
     with pytest.raises(ValidationError, match="lives apart"):
-        rr.check_consent_terms(replace(medical, self_sufficient_attested=False), 16, False, TODAY)
+        consent_rules.check_consent_terms(
+            replace(medical, self_sufficient_attested=False), 16, False, TODAY
+        )
 
 
 def test_part2_consent_is_separate_and_specific() -> None:
     sud = frozenset({Scope.SUBSTANCE_USE_TREATMENT})
     minor_alone = terms(legal_basis="FC6929", scope=sud, part2=True, maturity_attested=False)
-    rr.check_consent_terms(minor_alone, 14, False, TODAY)
+    consent_rules.check_consent_terms(minor_alone, 14, False, TODAY)
     with pytest.raises(ValidationError, match="part2"):
-        rr.check_consent_terms(replace(minor_alone, part2=False), 14, False, TODAY)
+        consent_rules.check_consent_terms(replace(minor_alone, part2=False), 14, False, TODAY)
     with pytest.raises(ValidationError, match="separate"):
-        rr.check_consent_terms(
+        consent_rules.check_consent_terms(
             replace(
                 minor_alone,
                 legal_basis="PARENT",
@@ -298,10 +294,10 @@ def test_part2_consent_is_separate_and_specific() -> None:
         )
     parent = replace(minor_alone, legal_basis="PARENT", signer_role=SignerRole.PARENT)
     with pytest.raises(ValidationError, match="youth's own signature"):
-        rr.check_consent_terms(parent, 11, False, TODAY)
-    rr.check_consent_terms(replace(parent, youth_cosigned=True), 11, False, TODAY)
+        consent_rules.check_consent_terms(parent, 11, False, TODAY)
+    consent_rules.check_consent_terms(replace(parent, youth_cosigned=True), 11, False, TODAY)
     with pytest.raises(ValidationError, match="must be signed by the youth"):  # only the minor
-        rr.check_consent_terms(
+        consent_rules.check_consent_terms(
             replace(minor_alone, signer_role=SignerRole.PARENT), 14, False, TODAY
         )
 
@@ -312,9 +308,9 @@ def test_youth_authorisation_covers_non_clinical_services_only() -> None:
         scope=frozenset({Scope.CSEC_ADVOCACY, Scope.HOUSING_SERVICES}),
         maturity_attested=False,
     )
-    rr.check_consent_terms(advocacy, 13, False, TODAY)
+    consent_rules.check_consent_terms(advocacy, 13, False, TODAY)
     with pytest.raises(ValidationError, match="does not cover medical"):
-        rr.check_consent_terms(
+        consent_rules.check_consent_terms(
             replace(advocacy, scope=frozenset({Scope.MEDICAL_CARE})), 13, False, TODAY
         )
 
@@ -348,7 +344,7 @@ def problem(consent: ConsentOnFile, **changes: object) -> str | None:
         "tz": LA,
     }
     args.update(changes)
-    return rr.consent_problem(consent, **args)  # type: ignore[arg-type]
+    return consent_rules.consent_problem(consent, **args)  # type: ignore[arg-type]
 
 
 def test_a_valid_covering_consent_allows_sending() -> None:
@@ -397,37 +393,40 @@ def test_consent_problems_block_sending(
 def test_revocation_later_today_in_utc_is_still_today_in_the_county() -> None:
     # 23:30 in Los Angeles is the next day in UTC; the consent is revoked "today" locally.
     revoked = la(2026, 11, 28, 23, 30).astimezone(dt.UTC)
-    assert rr.consent_state(TODAY, None, revoked, dt.date(2026, 11, 28), LA) == "revoked"
-    assert rr.consent_state(TODAY, None, revoked, dt.date(2026, 11, 27), LA) == "not_yet"
+    assert consent_rules.consent_state(TODAY, None, revoked, dt.date(2026, 11, 28), LA) == "revoked"
+    assert consent_rules.consent_state(TODAY, None, revoked, dt.date(2026, 11, 27), LA) == "not_yet"
 
 
 # --- lawful exceptions ---------------------------------------------------------------------
 
 
 def test_lawful_exceptions_fit_their_referral_types() -> None:
-    assert rr.check_exception("medical_emergency", ReferralType.MEDICAL, "Injury").code == (
-        "medical_emergency"
+    assert consent_rules.check_exception(
+        "medical_emergency", ReferralType.MEDICAL, "Injury"
+    ).code == ("medical_emergency")
+    assert (
+        consent_rules.check_exception("wic827-mdt", ReferralType.CSEC_ADVOCACY, "MDT").code
+        == "wic827_mdt"
     )
-    assert rr.check_exception("wic827-mdt", ReferralType.CSEC_ADVOCACY, "MDT").code == "wic827_mdt"
     with pytest.raises(ValidationError, match="signed consent is needed"):
-        rr.check_exception("wic827_mdt", ReferralType.MENTAL_HEALTH, "MDT")
+        consent_rules.check_exception("wic827_mdt", ReferralType.MENTAL_HEALTH, "MDT")
     with pytest.raises(ValidationError, match="signed consent is needed"):
-        rr.check_exception("wic827_mdt", ReferralType.SUBSTANCE_USE, "MDT")
+        consent_rules.check_exception("wic827_mdt", ReferralType.SUBSTANCE_USE, "MDT")
     with pytest.raises(ValidationError, match="justification"):
-        rr.check_exception("court_order", ReferralType.HOUSING, "  ")
+        consent_rules.check_exception("court_order", ReferralType.HOUSING, "  ")
     with pytest.raises(ValidationError, match="not one of"):
-        rr.check_exception("because", ReferralType.HOUSING, "x")
+        consent_rules.check_exception("because", ReferralType.HOUSING, "x")
 
 
 def test_part2_notice_carries_the_required_elements() -> None:
-    notice = rr.PART2_REDISCLOSURE_NOTICE
+    notice = consent_rules.PART2_REDISCLOSURE_NOTICE
     assert "42 CFR part 2" in notice and "2.31" in notice and "2.65" in notice
     assert "NOT sufficient" in notice
 
 
 def test_parse_choice_reads_dashes_spaces_and_case() -> None:
     assert rr.parse_choice("to", "Consent Pending", [s.value for s in Status]) == "consent_pending"
-    assert rr.parse_choice("legal_basis", "fc6924", rr.LEGAL_BASES) == "FC6924"
+    assert rr.parse_choice("legal_basis", "fc6924", consent_rules.LEGAL_BASES) == "FC6924"
     with pytest.raises(ValidationError, match="to: '7' is not one of"):
         rr.parse_choice("to", 7, ["a"])
 
@@ -446,6 +445,6 @@ def test_shipped_schemas_list_the_same_codes_as_the_rules() -> None:
     assert referral["type"] == {"enum": [t.value for t in ReferralType]}
     assert referral["urgency"] == {"enum": [u.value for u in Urgency]}
     assert referral["reason_codes"]["items"] == {"enum": list(rr.REASONS)}  # type: ignore[index]
-    assert consent["legal_basis"] == {"enum": list(rr.LEGAL_BASES)}
+    assert consent["legal_basis"] == {"enum": list(consent_rules.LEGAL_BASES)}
     assert consent["signer_role"] == {"enum": [s.value for s in SignerRole]}
     assert consent["scope"]["items"] == {"enum": [s.value for s in Scope]}  # type: ignore[index]

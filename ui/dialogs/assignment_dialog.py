@@ -24,17 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.errors import ValidationError
-from girlscourt.services.court import court
-from girlscourt.services.court.court import (
+from girlscourt.services.court import assignments, cases
+from girlscourt.services.court.assignments import (
     COMPLETED,
     EXITED,
     TEAM_LABELS,
     TEAM_ROLES,
     AssignmentRecord,
-    CaseRecord,
     ReferralInput,
     Team,
 )
+from girlscourt.services.court.cases import CaseRecord
 from girlscourt.services.registry import youths
 from girlscourt.services.registry.youths import SearchPage
 from ui import workers
@@ -245,7 +245,7 @@ class AssignmentDialog(QDialog):
 
     def _load_cases(self, youth_id: int) -> None:
         workers.run(
-            court.cases_of_youth,
+            cases.cases_of_youth,
             self.context.core,
             self.context.actor,
             youth_id,
@@ -280,21 +280,21 @@ class AssignmentDialog(QDialog):
                 eligibility_notes=self.eligibility.toPlainText() or None,
             )
             job = workers.run(
-                court.refer_to_girls_court, core, actor, data, on_done=self._saved,
+                assignments.refer_to_girls_court, core, actor, data, on_done=self._saved,
                 on_error=self._failed, context=self,
             )  # fmt: skip
         elif self.step == Step.ACCEPT:
             assert self.assignment_id is not None and self.version is not None
             team = Team(**{role: edit.text() or None for role, edit in self.team.items()})
             job = workers.run(
-                court.accept_assignment, core, actor, self.assignment_id, self.version,
+                assignments.accept_assignment, core, actor, self.assignment_id, self.version,
                 pydate(self.accepted_on.date()), team, on_done=self._saved,
                 on_error=self._failed, context=self,
             )  # fmt: skip
         else:
             assert self.assignment_id is not None and self.version is not None
             job = workers.run(
-                court.change_status, core, actor, self.assignment_id, self.version,
+                assignments.change_status, core, actor, self.assignment_id, self.version,
                 self.status_combo.currentData(), self.exit_reason.text() or None,
                 on_done=self._saved, on_error=self._failed, context=self,
             )  # fmt: skip

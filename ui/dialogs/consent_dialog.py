@@ -36,18 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from girlscourt.domain.consent_rules import LEGAL_BASES, SIGNER_LABELS, SignerRole
 from girlscourt.domain.permissions import Action
-from girlscourt.domain.referral_rules import (
-    LEGAL_BASES,
-    SCOPE_LABELS,
-    SIGNER_LABELS,
-    Scope,
-    SignerRole,
-)
+from girlscourt.domain.referral_rules import SCOPE_LABELS, Scope
 from girlscourt.errors import ValidationError
-from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals import agencies, consents
 from girlscourt.services.referrals.agencies import AgencyRecord
-from girlscourt.services.referrals.referrals import ConsentInput, ConsentRecord, Revocation
+from girlscourt.services.referrals.referral_records import ConsentInput, ConsentRecord, Revocation
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import DATE_HINT, format_date, parse_dob
@@ -366,7 +361,7 @@ class ConsentDialog(QDialog):
         self.save_button.setEnabled(False)
         self._retry = self.submit
         workers.run(
-            referrals.create_consent,
+            consents.create_consent,
             self.context.core,
             self.context.actor,
             data,
@@ -544,7 +539,7 @@ class ConsentListDialog(QDialog):
         """Load the youth's consents."""
         self.message.clear()
         workers.run(
-            referrals.list_consents,
+            consents.list_consents,
             self.context.core,
             self.context.actor,
             self.youth_id,
@@ -610,7 +605,7 @@ class ConsentListDialog(QDialog):
             return
         self.confirm_revoke_button.setEnabled(False)
         workers.run(
-            referrals.revoke_consent,
+            consents.revoke_consent,
             self.context.core,
             self.context.actor,
             record.id,

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.errors import ConflictError, ValidationError
-from girlscourt.services.intake import intake
-from girlscourt.services.intake.intake import EpisodeEvents
+from girlscourt.services.intake import episodes
+from girlscourt.services.intake.episodes import EpisodeEvents
 from girlscourt.services.intake.intake_codes import intake_codes
 from ui import workers
 from ui.context import AppContext
@@ -143,7 +143,7 @@ class EpisodeEventsDialog(QDialog):
         """Read the episode as it is now (also after a conflict)."""
         self.save_button.setEnabled(False)
         workers.run(
-            intake.episode_events,
+            episodes.episode_events,
             self.context.core,
             self.context.actor,
             self.episode_id,
@@ -208,7 +208,7 @@ class EpisodeEventsDialog(QDialog):
             return
         self.save_button.setEnabled(False)
         workers.run(
-            intake.update_episode,
+            episodes.update_episode,
             self.context.core,
             self.context.actor,
             self.episode_id,

@@ -43,9 +43,10 @@ from girlscourt.domain.hearing_rules import (
 )
 from girlscourt.domain.sealing_rules import BASIS_LABELS, SEAL_HEARING
 from girlscourt.errors import ValidationError
-from girlscourt.services.court import court, hearings
-from girlscourt.services.court.court import CaseRecord, DepartmentRecord
-from girlscourt.services.court.hearings import OutcomeResult, ScheduleResult
+from girlscourt.readmodels.department_record import DepartmentRecord
+from girlscourt.services.court import cases, departments, hearings
+from girlscourt.services.court.cases import CaseRecord
+from girlscourt.services.court.hearing_records import OutcomeResult, ScheduleResult
 from girlscourt.services.kernel.core import Actor, Core
 from ui import workers
 from ui.context import AppContext
@@ -71,8 +72,8 @@ class HearingChoices:
 def load_choices(core: Core, actor: Actor, youth_id: int) -> HearingChoices:
     """Runs on a worker thread: cases, departments and the code list in one go."""
     return HearingChoices(
-        court.cases_of_youth(core, actor, youth_id),
-        court.list_departments(core, actor),
+        cases.cases_of_youth(core, actor, youth_id),
+        departments.list_departments(core, actor),
         load_hearing_catalog(),
     )
 

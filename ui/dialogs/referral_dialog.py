@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from girlscourt.domain.consent_rules import LAWFUL_EXCEPTIONS
 from girlscourt.domain.referral_rules import (
     CLOSE_REASONS,
     DECLINE_REASONS,
-    LAWFUL_EXCEPTIONS,
     STATUS_LABELS,
     TRANSITIONS,
     TYPE_LABELS,
@@ -44,9 +44,13 @@ from girlscourt.domain.referral_rules import (
     required_scopes,
 )
 from girlscourt.errors import ConflictError, RuleRefused, ValidationError
-from girlscourt.services.referrals import agencies, referrals
+from girlscourt.services.referrals import agencies, consents, referrals
 from girlscourt.services.referrals.agencies import AgencyKind, AgencyRecord
-from girlscourt.services.referrals.referrals import ConsentRecord, ReferralInput, ReferralRecord
+from girlscourt.services.referrals.referral_records import (
+    ConsentRecord,
+    ReferralInput,
+    ReferralRecord,
+)
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentDialog
@@ -264,7 +268,7 @@ class ReferralDialog(QDialog):
             context=self,
         )
         workers.run(
-            referrals.list_consents,
+            consents.list_consents,
             core,
             actor,
             self.youth_id,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.sealing_rules import BASIS_LABELS, COMPLETION_BASES
 from girlscourt.errors import ValidationError
-from girlscourt.services.court.court import CaseRecord
+from girlscourt.services.court.cases import CaseRecord
 from girlscourt.services.security import sealing
 from girlscourt.services.security.sealing import PetitionSeal
 from ui import workers

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from girlscourt.services.reports.csec_metrics import Table
+from girlscourt.readmodels.csec_report import Table
 
 Index = QModelIndex | QPersistentModelIndex
 

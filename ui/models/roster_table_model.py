@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from girlscourt.services.court.court import TEAM_LABELS, RosterRow
+from girlscourt.services.court.assignments import TEAM_LABELS, RosterRow
 from ui.models.batched_list_model import BatchedListModel
 
 Index = QModelIndex | QPersistentModelIndex

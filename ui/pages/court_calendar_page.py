@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
+from girlscourt.readmodels.department_record import DepartmentRecord
 from girlscourt.services.clocks.court_calendar import load_calendar
-from girlscourt.services.court import court, hearings
-from girlscourt.services.court.court import DepartmentRecord
+from girlscourt.services.court import departments, dockets
 from girlscourt.services.kernel.core import Actor, Core
 from ui import workers
 from ui.context import AppContext
@@ -59,7 +59,7 @@ def summarise_days(
     result = []
     for day in days:
         reason = calendar.non_judicial_reason(day)
-        count = len(hearings.docket(core, actor, day, department_id).rows)
+        count = len(dockets.docket(core, actor, day, department_id).rows)
         result.append(DaySummary(day, count, reason))
     return tuple(result)
 
@@ -176,7 +176,7 @@ class CourtCalendarPage(QWidget):
         self.message.action_triggered.connect(self.reload)
         self.panel.outcome_recorded.connect(lambda _r: self.reload())
         workers.run(
-            court.list_departments,
+            departments.list_departments,
             context.core,
             context.actor,
             on_done=self._departments_loaded,

@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.hearing_rules import OUTCOME_LABELS, long_date
 from girlscourt.domain.permissions import Action
-from girlscourt.services.court import court, docket_printing, hearings, minute_orders
-from girlscourt.services.court.court import DepartmentRecord
+from girlscourt.readmodels.department_record import DepartmentRecord
+from girlscourt.readmodels.docket import Docket, DocketRow
+from girlscourt.services.court import departments, docket_printing, dockets, minute_orders
 from girlscourt.services.court.docket_printing import PrintedDocument
-from girlscourt.services.court.hearings import Docket, DocketRow, OutcomeResult
+from girlscourt.services.court.hearing_records import OutcomeResult
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.hearing_dialog import OutcomeDialog
@@ -336,7 +337,7 @@ class DocketPanel(QWidget):
             self._job.cancel()
         self.summary.setText(f"Loading the docket for {long_date(self.day)}…")
         self._job = workers.run(
-            hearings.docket,
+            dockets.docket,
             self.context.core,
             self.context.actor,
             self.day,
@@ -577,7 +578,7 @@ class DocketPage(QWidget):
             lambda: self.date_edit.setDate(qdate(self.context.core.today()))
         )
         self._departments_job: workers.Job | None = workers.run(
-            court.list_departments,
+            departments.list_departments,
             context.core,
             context.actor,
             on_done=self._departments_loaded,

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
-from girlscourt.services.court import court
-from girlscourt.services.court.court import ACTIVE, REFERRED, AssignmentRecord, RosterRow
-from girlscourt.services.court.hearings import HearingRecord
+from girlscourt.services.court import assignments
+from girlscourt.services.court.assignments import ACTIVE, REFERRED, AssignmentRecord, RosterRow
+from girlscourt.services.court.hearing_records import HearingRecord
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.assignment_dialog import AssignmentDialog, Step
@@ -180,7 +180,7 @@ class GirlsCourtPage(QWidget):
         if self._job is not None:
             self._job.cancel()
         self._job = workers.run(
-            court.girls_court_roster,
+            assignments.girls_court_roster,
             self.context.core,
             self.context.actor,
             on_done=self._show,

@@ -39,8 +39,9 @@ from girlscourt.errors import (
     RuleRefused,
     ValidationError,
 )
-from girlscourt.services.intake import intake, recovery_drafts
-from girlscourt.services.intake.intake import DraftView, IntakeRequest, IntakeResult
+from girlscourt.services.intake import intake, intake_drafts, recovery_drafts
+from girlscourt.services.intake.intake import IntakeRequest, IntakeResult
+from girlscourt.services.intake.intake_drafts import DraftView
 from girlscourt.services.intake.recovery_drafts import RecoveryDraft
 from girlscourt.services.kernel import retry
 from girlscourt.services.kernel.core import Actor
@@ -521,7 +522,7 @@ class IntakePage(QWidget):
         self.draft_status.clear()
         if self.draft is not None:
             workers.run(
-                intake.discard_draft,
+                intake_drafts.discard_draft,
                 self.context.core,
                 self.context.actor,
                 self.draft.id,
@@ -705,7 +706,7 @@ class IntakePage(QWidget):
         youth = self.youth_step.youth
         draft = self.draft
         workers.run(
-            intake.save_draft,
+            intake_drafts.save_draft,
             self.context.core,
             self.context.actor,
             self.content(),
@@ -722,7 +723,7 @@ class IntakePage(QWidget):
         if self.result is not None:
             # The intake was saved while this draft was on its way: it is not needed.
             workers.run(
-                intake.discard_draft,
+                intake_drafts.discard_draft,
                 self.context.core,
                 self.context.actor,
                 draft.id,
@@ -815,7 +816,7 @@ class IntakePage(QWidget):
     def _recovered_listed(self, kept: tuple[RecoveryDraft, ...]) -> None:
         self._recovered = tuple(d for d in kept if d.id != self.keeper.draft_id)
         workers.run(
-            intake.list_drafts,
+            intake_drafts.list_drafts,
             self.context.core,
             self.context.actor,
             on_done=self._drafts_listed,
@@ -900,7 +901,7 @@ class IntakePage(QWidget):
         self.offered = None
         self.draft_bar.hide()
         workers.run(
-            intake.discard_draft,
+            intake_drafts.discard_draft,
             self.context.core,
             self.context.actor,
             draft.id,

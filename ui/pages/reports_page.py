@@ -41,9 +41,10 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import Action
+from girlscourt.readmodels import csec_report
+from girlscourt.readmodels.csec_report import Chart, CsecReport, Period, Table
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.reports import csec_metrics, report_export
-from girlscourt.services.reports.csec_metrics import Chart, CsecReport, Period, Table
 from girlscourt.services.reports.report_export import ExportedReport
 from ui import workers
 from ui.context import AppContext
@@ -77,7 +78,7 @@ def pydate(value: QDate) -> dt.date:
 
 def run_report(core: Core, actor: Actor, start: dt.date, end: dt.date, unit: str | None) -> object:
     """Runs on a worker thread: the checked period, then the report."""
-    return csec_metrics.csec_report(core, actor, csec_metrics.make_period(start, end, unit))
+    return csec_metrics.csec_report(core, actor, csec_report.make_period(start, end, unit))
 
 
 def export_and_write(

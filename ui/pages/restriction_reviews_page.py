@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.permissions import Action
 from girlscourt.services.court.docket_printing import PrintedDocument
-from girlscourt.services.restrictions import restriction_printing, restrictions
-from girlscourt.services.restrictions.restrictions import Reminder, Reminders
+from girlscourt.services.restrictions import restriction_lists, restriction_printing
+from girlscourt.services.restrictions.restriction_lists import Reminder, Reminders
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog, open_preview
@@ -148,7 +148,7 @@ class RestrictionReviewsPage(QWidget):
 
         self.within = QSpinBox()
         self.within.setRange(0, 366)
-        self.within.setValue(restrictions.REMINDER_DAYS_DEFAULT)
+        self.within.setValue(restriction_lists.REMINDER_DAYS_DEFAULT)
         self.within.setSuffix(" days")
         self.within.setAccessibleName("Look ahead")
         self.within.valueChanged.connect(lambda _value: self.refresh())
@@ -280,10 +280,10 @@ class RestrictionReviewsPage(QWidget):
 
 def _load(context: AppContext, within: int) -> tuple[Reminders, tuple[str, ...]]:
     """Runs on a worker thread: the reminders, and the units to print a list for."""
-    found = restrictions.reminders(context.core, context.actor, within)
+    found = restriction_lists.reminders(context.core, context.actor, within)
     units: tuple[str, ...] = ()
     if context.may(Action.RESTRICTION_CHECK):
-        units = restrictions.housing_units(context.core, context.actor)
+        units = restriction_lists.housing_units(context.core, context.actor)
     return found, units
 
 

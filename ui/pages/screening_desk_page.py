@@ -44,9 +44,13 @@ from girlscourt.domain.permissions import Action
 from girlscourt.domain.restriction_rules import CHANNEL_LABELS
 from girlscourt.errors import ValidationError
 from girlscourt.services.intake.custody_board import BoardRow, in_custody_board
-from girlscourt.services.restrictions import restriction_printing, restrictions
+from girlscourt.services.restrictions import (
+    desk_check,
+    restriction_index,
+    restriction_printing,
+)
+from girlscourt.services.restrictions.desk_check import CheckMatch, CheckOutcome
 from girlscourt.services.restrictions.restriction_printing import PrintedDocument
-from girlscourt.services.restrictions.restrictions import CheckMatch, CheckOutcome
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.pdf_preview_dialog import PdfPreviewDialog, open_preview
@@ -490,7 +494,7 @@ class ScreeningDeskPage(QWidget):
             self._warmed = True
             self.load_youths()
             # Load the restriction index now, so the first check at the desk is as fast as any.
-            workers.run(restrictions.prepare_index, self.context.core, context=self)
+            workers.run(restriction_index.prepare_index, self.context.core, context=self)
         QTimer.singleShot(0, self.focus_entry)
 
     def focus_entry(self) -> None:
@@ -563,7 +567,7 @@ class ScreeningDeskPage(QWidget):
         self._show_checking(entry)
         self.entry.setReadOnly(True)  # the answer must belong to what the entry shows
         self._job = workers.run(
-            restrictions.check_contact,
+            desk_check.check_contact,
             self.context.core,
             self.context.actor,
             name=entry.name,

@@ -30,15 +30,15 @@ from PySide6.QtWidgets import (
 
 from girlscourt.domain.hearing_rules import OUTCOME_LABELS
 from girlscourt.domain.permissions import Action
-from girlscourt.services.court import court, hearings
-from girlscourt.services.court.court import (
+from girlscourt.services.court import assignments, cases, hearings
+from girlscourt.services.court.assignments import (
     OPEN_STATUSES,
     TEAM_LABELS,
     AssignmentEventRecord,
     AssignmentRecord,
-    CaseRecord,
 )
-from girlscourt.services.court.hearings import HearingRecord
+from girlscourt.services.court.cases import CaseRecord
+from girlscourt.services.court.hearing_records import HearingRecord
 from girlscourt.services.kernel.core import Actor, Core
 from ui import workers
 from ui.context import AppContext
@@ -65,14 +65,14 @@ class CourtRecord:
 
 def load_court_record(core: Core, actor: Actor, youth_id: int) -> CourtRecord:
     """Runs on a worker thread: cases, assignments (history of the newest) and hearings."""
-    cases = court.cases_of_youth(core, actor, youth_id)
-    assignments = court.assignments_of_youth(core, actor, youth_id)
-    history = court.assignment_history(core, actor, assignments[0].id) if assignments else ()
+    her_cases = cases.cases_of_youth(core, actor, youth_id)
+    hers = assignments.assignments_of_youth(core, actor, youth_id)
+    history = assignments.assignment_history(core, actor, hers[0].id) if hers else ()
     found: list[HearingRecord] = []
-    for case in cases:
+    for case in her_cases:
         found.extend(hearings.hearings_of_case(core, actor, case.id))
     found.sort(key=lambda h: h.scheduled_at)
-    return CourtRecord(cases, assignments, history, tuple(found))
+    return CourtRecord(her_cases, hers, history, tuple(found))
 
 
 COL_WHEN = 0

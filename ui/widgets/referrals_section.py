@@ -36,7 +36,7 @@ from girlscourt.domain.referral_rules import EDITABLE, Status
 from girlscourt.errors import ConflictError, RuleRefused
 from girlscourt.services.referrals import referral_printing, referrals
 from girlscourt.services.referrals.referral_printing import PrintedDocument
-from girlscourt.services.referrals.referrals import ReferralRecord, ReferralSummary
+from girlscourt.services.referrals.referral_records import ReferralRecord, ReferralSummary
 from ui import workers
 from ui.context import AppContext
 from ui.dialogs.consent_dialog import ConsentListDialog

@@ -14,7 +14,7 @@ class LegalDeadline(Base):
     """One deadline (WIC 631, 632(a), 657, 702 ...) of one episode: when it was due, when the event
     that satisfies it happened, and which calendar counted the days.
 
-    Derived data, never edited: ``services.legal_deadlines`` rewrites an episode's rows in the
+    Derived data, never edited: ``clocks.legal_deadlines`` rewrites an episode's rows in the
     transaction that changes what they are computed from (the intake, a later event on the
     episode, a hearing's outcome, a court-holiday change), with the same code that draws the
     in-custody board. A deadline's state (met, breached, open) is not stored: it depends on the

@@ -36,7 +36,7 @@ class ContactRestriction(Versioned, Base):
     admission_block_reason: Mapped[str | None] = mapped_column(Text)
     admission_block_signoff_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     lifted_at: Mapped[dt.datetime | None]
-    # Stamped from a serialised counter on every write (services/restrictions.py), so the desk's
+    # Stamped from a serialised counter on every write (restrictions/restrictions.py), so the desk's
     # cached index sees each committed change in commit order, whatever the workstation clocks.
     change_seq: Mapped[int] = mapped_column(default=0, server_default=text("0"), index=True)
 

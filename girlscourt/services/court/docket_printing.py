@@ -21,13 +21,8 @@ from girlscourt.printing.docket import (
     render_public,
     render_transport,
 )
-from girlscourt.services.court.hearings import (
-    PublicCalendar,
-    TransportList,
-    load_docket,
-    public_rows,
-    transport_rows,
-)
+from girlscourt.readmodels.docket import PublicCalendar, TransportList
+from girlscourt.services.court.dockets import load_docket, public_rows, transport_rows
 from girlscourt.services.documents import document_outputs
 from girlscourt.services.documents.documents import OutPath, delivered, issue_document_id
 from girlscourt.services.kernel.core import Actor, Core

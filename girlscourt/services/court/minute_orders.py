@@ -13,7 +13,8 @@ from girlscourt.domain.permissions import Action
 from girlscourt.errors import NotFound
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.minute_order import FORM_VERSION, MinuteOrder, minute_order_pdf
-from girlscourt.services.court.hearings import HearingRecord, get_hearing
+from girlscourt.services.court.hearing_records import HearingRecord
+from girlscourt.services.court.hearings import get_hearing
 from girlscourt.services.documents import document_outputs
 from girlscourt.services.documents.documents import (
     OutPath,

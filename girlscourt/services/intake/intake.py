@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,19 +15,13 @@ from girlscourt.db.models import (
     Charge,
     CustodyEpisode,
     DetentionAssessment,
-    IntakeDraft,
     Screening,
     User,
 )
 from girlscourt.domain.deadlines import Deadline
 from girlscourt.domain.dependency_rules import is_dependent
-from girlscourt.domain.instruments import (
-    Instrument,
-    RiskResult,
-    ScreeningResult,
-    score_risk,
-    score_screening,
-)
+from girlscourt.domain.instrument_scoring import score_risk, score_screening
+from girlscourt.domain.instruments import Instrument, RiskResult, ScreeningResult
 from girlscourt.domain.intake_rules import (
     FUTURE_GRACE,
     CheckedEpisode,
@@ -41,7 +34,7 @@ from girlscourt.domain.intake_rules import (
     sb1322_notice,
 )
 from girlscourt.domain.permissions import Action, Role
-from girlscourt.errors import ConflictError, NotFound, RuleRefused, ValidationError
+from girlscourt.errors import NotFound, RuleRefused, ValidationError
 from girlscourt.services.clocks import legal_deadlines
 from girlscourt.services.clocks.court_calendar import calendar_in
 from girlscourt.services.clocks.custody_clocks import EPISODE_COLUMNS, episode_deadlines
@@ -557,189 +550,6 @@ def _write_assessment(
             session, approver, "override.approve", record_kind="episode", record_id=episode_id
         )
     return row.id
-
-
-EPISODE_TIME_FIELDS = (
-    "petition_filed_at",
-    "detention_hearing_at",
-    "jurisdiction_at",
-    "released_at",
-)
-
-
-@dataclass(frozen=True)
-class EpisodeEvents:
-    """The later events of one custody episode, as the desk edits them (with the version to
-    send back so a concurrent edit is caught)."""
-
-    id: int
-    youth_id: int
-    version: int
-    custody_start_at: dt.datetime
-    petition_filed_at: dt.datetime | None
-    detention_hearing_at: dt.datetime | None
-    jurisdiction_at: dt.datetime | None
-    released_at: dt.datetime | None
-    release_type: str | None
-    housing_unit: str | None
-
-
-def episode_events(core: Core, actor: Actor, episode_id: int) -> EpisodeEvents:
-    """Read an episode's later events for editing (audited; hidden like its sealed record)."""
-    core.require(actor, Action.INTAKE_RECORD, record_kind="episode", record_id=episode_id)
-    with core.write() as session:
-        episode = session.get(CustodyEpisode, episode_id)
-        if episode is None or (
-            not actor.may(Action.SEALED_ACCESS)
-            and sealing.youth_is_sealed(session, episode.youth_id)
-        ):
-            raise NotFound(f"episode {episode_id}: no such custody episode")
-        core.audit(session, actor, "intake.view", record_kind="episode", record_id=episode_id)
-        return EpisodeEvents(
-            episode.id,
-            episode.youth_id,
-            episode.version,
-            episode.custody_start_at,
-            episode.petition_filed_at,
-            episode.detention_hearing_at,
-            episode.jurisdiction_at,
-            episode.released_at,
-            episode.release_type,
-            episode.housing_unit,
-        )
-
-
-def update_episode(
-    core: Core, actor: Actor, episode_id: int, expected_version: int, changes: Mapping[str, Any]
-) -> int:
-    """Record later events (petition filed, hearing held, release); returns the new version."""
-    core.require(actor, Action.INTAKE_RECORD, record_kind="episode", record_id=episode_id)
-    allowed = {*EPISODE_TIME_FIELDS, "release_type", "housing_unit", "review_631b_at"}
-    for key, value in changes.items():
-        if key not in allowed:
-            raise ValidationError(key, "cannot be changed here")
-        if isinstance(value, dt.datetime):
-            require_aware(key, value)
-    if (
-        changes.get("released_at")
-        and changes.get("release_type") not in intake_codes().release_types
-    ):
-        raise ValidationError("release_type", "choose how the youth was released")
-    with core.write() as session:
-        episode = session.get(CustodyEpisode, episode_id)
-        if episode is None:
-            raise NotFound(f"episode {episode_id}: no such custody episode")
-        sealing.refuse_if_sealed(  # her episode goes with her (as in ``episode_events``)
-            core,
-            session,
-            actor,
-            episode.youth_id,
-            action="intake.update",
-            unknown=lambda: NotFound(f"episode {episode_id}: no such custody episode"),
-            record_kind="episode",
-            record_id=episode_id,
-        )
-        if episode.version != expected_version:
-            raise ConflictError(
-                f"episode {episode_id}: someone else saved it first",
-                current_version=episode.version,
-            )
-        for key, value in changes.items():
-            if (
-                key in EPISODE_TIME_FIELDS
-                and value is not None
-                and value < episode.custody_start_at
-            ):
-                raise ValidationError(key, "is before custody started")
-            setattr(episode, key, value)
-        if "review_631b_at" in changes:
-            episode.review_631b_by = actor.user_id
-        core.audit(session, actor, "intake.update", record_kind="episode", record_id=episode_id)
-        session.flush()
-        legal_deadlines.refresh(core, session, episode_ids=[episode_id])
-        return episode.version
-
-
-@dataclass(frozen=True)
-class DraftView:
-    """An unfinished intake form."""
-
-    id: int
-    version: int
-    youth_id: int | None
-    content: dict[str, Any]
-    updated_at: dt.datetime
-
-
-def save_draft(
-    core: Core,
-    actor: Actor,
-    content: dict[str, Any],
-    *,
-    draft_id: int | None = None,
-    expected_version: int | None = None,
-    youth_id: int | None = None,
-) -> DraftView:
-    """Keep an unfinished form so an interruption loses nothing (only its owner sees it)."""
-    core.require(actor, Action.INTAKE_RECORD)
-    with core.write() as session:
-        if youth_id is not None:  # a draft names only a youth the officer may see
-            sealing.visible_youth(
-                core,
-                session,
-                actor,
-                youth_id,
-                action="intake.draft",
-                unknown=lambda: NotFound(f"youth_id: no youth {youth_id}"),
-            )
-        if draft_id is None:
-            draft = IntakeDraft(owner_id=actor.user_id, youth_id=youth_id, content=content)
-            session.add(draft)
-        else:
-            draft = _own_draft(session, actor, draft_id)
-            if draft.version != expected_version:
-                raise ConflictError(
-                    f"draft {draft_id}: saved elsewhere meanwhile", current_version=draft.version
-                )
-            draft.content, draft.youth_id = content, youth_id
-        session.flush()
-        core.audit(session, actor, "intake.draft", record_kind="draft", record_id=draft.id)
-        return DraftView(
-            draft.id, draft.version, draft.youth_id, dict(draft.content), draft.updated_at
-        )
-
-
-def _own_draft(session: Session, actor: Actor, draft_id: int) -> IntakeDraft:
-    draft = session.get(IntakeDraft, draft_id)
-    if draft is None or draft.owner_id != actor.user_id:
-        raise NotFound(f"draft {draft_id}: no such draft of yours")
-    return draft
-
-
-def list_drafts(core: Core, actor: Actor) -> tuple[DraftView, ...]:
-    """The actor's unfinished intakes, newest first."""
-    core.require(actor, Action.INTAKE_RECORD)
-    with core.read() as session:
-        rows = (
-            session.execute(
-                select(IntakeDraft)
-                .where(IntakeDraft.owner_id == actor.user_id)
-                .order_by(IntakeDraft.updated_at.desc())
-            )
-            .scalars()
-            .all()
-        )
-        return tuple(
-            DraftView(d.id, d.version, d.youth_id, dict(d.content), d.updated_at) for d in rows
-        )
-
-
-def discard_draft(core: Core, actor: Actor, draft_id: int) -> None:
-    """Remove a draft (after the intake is saved, or on purpose)."""
-    core.require(actor, Action.INTAKE_RECORD)
-    with core.write() as session:
-        session.delete(_own_draft(session, actor, draft_id))
-        core.audit(session, actor, "intake.draft_discard", record_kind="draft", record_id=draft_id)
 
 
 def approver_from_credentials(core: Core, username: str, password: str) -> Actor:

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 from girlscourt.config import data_dir
-from girlscourt.domain.instruments import Instrument, load_instrument
+from girlscourt.domain.instrument_loading import load_instrument
+from girlscourt.domain.instruments import Instrument
 from girlscourt.domain.intake_rules import IntakeCodes, parse_codes
 from girlscourt.errors import ConfigurationError, ValidationError
 from girlscourt.resources import resource

@@ -21,10 +21,10 @@ from girlscourt.domain.permissions import Action
 from girlscourt.interchange import youth_to_json
 from girlscourt.services.clocks.court_calendar import calendar_in
 from girlscourt.services.clocks.custody_clocks import clocks_for
-from girlscourt.services.court.court import hidden_case_ids
+from girlscourt.services.court.cases import hidden_case_ids
 from girlscourt.services.intake import protocol_checklist
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.referrals.referrals import visible_types_filter
+from girlscourt.services.referrals.referral_records import visible_types_filter
 from girlscourt.services.registry.youths import get_youth
 from girlscourt.services.security.sealing import visible_petition_filter
 

@@ -26,22 +26,24 @@ from girlscourt.db.models import (
     User,
     Youth,
 )
-from girlscourt.domain.names import initials
-from girlscourt.domain.permissions import Action
-from girlscourt.domain.referral_rules import (
+from girlscourt.domain.consent_rules import (
     LAWFUL_EXCEPTIONS,
     LEGAL_BASES,
     PART2_REDISCLOSURE_NOTICE,
-    REASONS,
     REDISCLOSURE_STATEMENT,
     REVOCATION_STATEMENT,
-    SCOPE_LABELS,
     SIGNER_LABELS,
+    consent_state,
+)
+from girlscourt.domain.names import initials
+from girlscourt.domain.permissions import Action
+from girlscourt.domain.referral_rules import (
+    REASONS,
+    SCOPE_LABELS,
     STATUS_LABELS,
     TYPE_LABELS,
     URGENCY_LABELS,
     ReferralType,
-    consent_state,
     label_of,
 )
 from girlscourt.domain.youth_rules import age_on
@@ -57,7 +59,7 @@ from girlscourt.printing.referral_form import (
 from girlscourt.services.documents import document_outputs
 from girlscourt.services.documents.documents import OutPath, delivered, issue_document_id
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.referrals.referrals import (
+from girlscourt.services.referrals.referral_records import (
     HEALTH_TYPES,
     exception_justification,
     load_events,

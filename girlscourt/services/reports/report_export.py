@@ -16,16 +16,11 @@ from girlscourt.domain.permissions import Action
 from girlscourt.errors import ValidationError
 from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.csec_report import render_csec_report
+from girlscourt.readmodels.csec_report import PERCENT, CsecReport, Period
 from girlscourt.services.documents.documents import OutPath, delivered, issue_document_id
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.reports.csec_metrics import (
-    PERCENT,
-    CsecReport,
-    Period,
-    compute,
-    configured_threshold,
-    finish,
-)
+from girlscourt.services.reports.csec_metrics import compute, configured_threshold
+from girlscourt.services.reports.publication import finish
 
 FORMATS = ("csv", "json", "pdf")
 SUPPRESSED = "*"

@@ -30,7 +30,7 @@ from girlscourt.services.documents.documents import (
     new_document_id,
 )
 from girlscourt.services.kernel.core import Actor, Core
-from girlscourt.services.restrictions.restrictions import check_log_in, unit_list_in
+from girlscourt.services.restrictions.restriction_lists import check_log_in, unit_list_in
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from girlscourt.services.intake.intake import DraftView
+from girlscourt.services.intake.intake_drafts import DraftView
 from ui.formatting import format_timestamp
 
 DRAFT_DELAY_MS = 1500  # autosave this long after the last edit
