@@ -16,6 +16,7 @@ from sqlalchemy import delete, update
 from girlscourt.db.models import (
     Agency,
     AssignmentEvent,
+    Charge,
     ChecklistStep,
     CourtCase,
     CustodyEpisode,
@@ -461,25 +462,121 @@ def test_partnership_counts(metrics: Metrics) -> None:
 
 def test_equity_breakdowns(metrics: Metrics) -> None:
     age = body(metrics.table("by_age"))
-    assert age["13_under"] == {"intakes": 1, "screened": 1, "identified": 0, "detained": 0}
-    assert age["14_15"] == {"intakes": 3, "screened": 3, "identified": 3, "detained": 1}
-    assert age["16_17"] == {"intakes": 1, "screened": 1, "identified": 1, "detained": 1}
-    assert age["18_over"] == {"intakes": 1, "screened": 0, "identified": 0, "detained": 1}
+    assert age["13_under"] == {
+        "intakes": 1,
+        "screened": 1,
+        "identified": 0,
+        "detained": 0,
+        "status_only": 0,
+    }
+    assert age["14_15"] == {
+        "intakes": 3,
+        "screened": 3,
+        "identified": 3,
+        "detained": 1,
+        "status_only": 0,
+    }
+    assert age["16_17"] == {
+        "intakes": 1,
+        "screened": 1,
+        "identified": 1,
+        "detained": 1,
+        "status_only": 0,
+    }
+    assert age["18_over"] == {
+        "intakes": 1,
+        "screened": 0,
+        "identified": 0,
+        "detained": 1,
+        "status_only": 0,
+    }
     gender = body(metrics.table("by_gender"))
-    assert gender["female"] == {"intakes": 4, "screened": 3, "identified": 2, "detained": 2}
-    assert gender["nonbinary"] == {"intakes": 1, "screened": 1, "identified": 1, "detained": 0}
-    assert gender["none"] == {"intakes": 1, "screened": 1, "identified": 1, "detained": 1}
+    assert gender["female"] == {
+        "intakes": 4,
+        "screened": 3,
+        "identified": 2,
+        "detained": 2,
+        "status_only": 0,
+    }
+    assert gender["nonbinary"] == {
+        "intakes": 1,
+        "screened": 1,
+        "identified": 1,
+        "detained": 0,
+        "status_only": 0,
+    }
+    assert gender["none"] == {
+        "intakes": 1,
+        "screened": 1,
+        "identified": 1,
+        "detained": 1,
+        "status_only": 0,
+    }
     language = body(metrics.table("by_language"))
-    assert language["english"] == {"intakes": 3, "screened": 3, "identified": 2, "detained": 1}
-    assert language["spanish"] == {"intakes": 2, "screened": 2, "identified": 2, "detained": 1}
-    assert language["vietnamese"] == {"intakes": 1, "screened": 0, "identified": 0, "detained": 1}
+    assert language["english"] == {
+        "intakes": 3,
+        "screened": 3,
+        "identified": 2,
+        "detained": 1,
+        "status_only": 0,
+    }
+    assert language["spanish"] == {
+        "intakes": 2,
+        "screened": 2,
+        "identified": 2,
+        "detained": 1,
+        "status_only": 0,
+    }
+    assert language["vietnamese"] == {
+        "intakes": 1,
+        "screened": 0,
+        "identified": 0,
+        "detained": 1,
+        "status_only": 0,
+    }
     for key in ("by_age", "by_gender", "by_race", "by_language"):
         assert totals(metrics.table(key)) == {
             "intakes": 6,
             "screened": 5,
             "identified": 4,
             "detained": 3,
+            "status_only": 0,
         }
+
+
+def test_status_offence_only_intakes_are_counted(core: Core, admin: Actor) -> None:
+    """Four intakes in the first quarter of 2026, charges from the county list:
+
+      A  WIC 601(a) RUNAWAY only, released            -> status only
+      B  WIC 601(a) RUNAWAY + PC 148(a)(1), detained  -> not status only (a criminal count)
+      C  WIC 601(b) TRUANCY + WIC 601(a) CURFEW, held  -> status only, held (a WIC 207 exception)
+      D  no charge recorded yet                        -> not status only
+
+    So 2 status-only intakes (A, C), 1 of them held securely (C); by age both are 14-15.
+    """
+    with core.write() as session:
+        c = County(session, admin.user_id)
+        youth = [c.youth(dt.date(2011, 6, 1), "female", "White", "English") for _ in range(4)]
+        episodes = [c.episode(y, utc(2, 2 + i), utc(2, 3 + i)) for i, y in enumerate(youth)]
+        charges = {
+            0: ["WIC 601(a) RUNAWAY"],
+            1: ["WIC 601(a) RUNAWAY", "PC 148(a)(1)"],
+            2: ["WIC 601(b) TRUANCY", "WIC 601(a) CURFEW"],
+        }
+        for index, codes in charges.items():
+            for code in codes:
+                c.add(Charge(episode_id=episodes[index], code=code, level="status"))
+        c.decision(episodes[1], "detain", "detain", utc(2, 3))
+        c.decision(episodes[2], "release", "detain", utc(2, 4))
+    with core.read() as session:
+        found = compute(session, PERIOD, tz=LA, now=NOW)
+    assert found.figure("status_only_intakes").value == 2
+    assert found.figure("status_only_detained").value == 1
+    assert body(found.table("by_age"))["14_15"]["status_only"] == 2
+    for key in ("by_age", "by_gender", "by_race", "by_language"):
+        assert totals(found.table(key))["status_only"] == 2
+    report = csec_report(core, admin, PERIOD, suppress=True)  # 2 is under the threshold
+    assert report.figure("status_only_intakes").suppressed
 
 
 def test_unit_filter(core: Core, admin: Actor) -> None:

@@ -78,15 +78,16 @@ def compute(
     codes: IntakeCodes | None = None,
 ) -> Metrics:
     """Every metric for ``period``, unsuppressed (callers publish only :func:`finish` output)."""
+    codes = codes or intake_codes()
     lo, hi = period_bounds(period, tz)
     ctx = _Context(
         session, period, lo, hi, now, session.get_bind().dialect.name, identifying_levels()
     )
-    breakdowns, detention_table, overall = _breakdowns(ctx)
+    breakdowns, detention_table, overall = _breakdowns(ctx, codes)
     distribution, triggers = _screenings(ctx)
     first = _first_identifications(ctx)
     identified = _identification(ctx, first)
-    timeliness = _timeliness(ctx, first, codes or intake_codes())
+    timeliness = _timeliness(ctx, first, codes)
     band_decision, reasons, detention_figures = _detention(ctx)
     referrals = _referrals(ctx)
     stages, hearings = _court(ctx)
@@ -122,6 +123,22 @@ def compute(
             cells=(("identified_by_source", "total", "new"),),
         ),
         *detention_figures,
+        RawFigure(
+            "status_only_intakes",
+            "Intakes on status offences only (WIC 601)",
+            COUNT,
+            int(overall.get("status_only", 0)),
+            cells=(("by_age", "total", "status_only"),),
+            note="Runaway, truancy, curfew or beyond control, with no other charge.",
+        ),
+        RawFigure(
+            "status_only_detained",
+            "Status-offence-only intakes held securely (WIC 207)",
+            COUNT,
+            int(overall.get("status_only_detained", 0)),
+            note="WIC 207 bars secure detention of a youth charged only with status offences, "
+            "save its narrow exceptions (county data): each one here was held under one.",
+        ),
         RawFigure(
             "deadlines_breached",
             "Court deadlines breached",

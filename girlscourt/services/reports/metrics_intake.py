@@ -14,6 +14,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    false,
     func,
     literal,
     select,
@@ -23,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from girlscourt.db.models import (
+    Charge,
     ChecklistStep,
     CustodyEpisode,
     DetentionAssessment,
@@ -64,8 +66,12 @@ from girlscourt.services.reports.metrics_base import (
 # --- the metrics ---------------------------------------------------------------------------------
 
 
-def _episode_cte(ctx: _Context) -> Any:
-    """Intakes in the period with their demographics and what happened (one CTE)."""
+def _episode_cte(ctx: _Context, status_codes: frozenset[str]) -> Any:
+    """Intakes in the period with their demographics and what happened (one CTE).
+
+    ``status_only``: every charge booked on the intake is a WIC 601 status offence (the county
+    code list's ``status_offence`` codes, the rule ``ChargeSet.status_only`` applies at the desk).
+    """
     e, y = CustodyEpisode, Youth
     s1, s2, s3 = aliased(Screening), aliased(Screening), aliased(Screening)
     # EXISTS over an id (not *) lets SQLite answer from a covering index.
@@ -80,6 +86,12 @@ def _episode_cte(ctx: _Context) -> Any:
         )
         .exists()
     )
+    c1, c2 = aliased(Charge), aliased(Charge)
+    charged = select(c1.id).where(c1.episode_id == e.id).exists()
+    other_charge = (
+        select(c2.id).where(c2.episode_id == e.id, c2.code.not_in(sorted(status_codes))).exists()
+    )
+    status_only = and_(charged, ~other_charge) if status_codes else false()
     decision = (
         select(DetentionAssessment.decision)
         .where(DetentionAssessment.episode_id == e.id)
@@ -100,6 +112,7 @@ def _episode_cte(ctx: _Context) -> Any:
             case((identified_here, 1), else_=0).label("identified"),
             case((known_csec, 1), else_=0).label("csec"),
             case((decision == "detain", 1), else_=0).label("detained"),
+            case((status_only, 1), else_=0).label("status_only"),
         )
         .join(y, y.id == e.youth_id)
         .where(ctx.in_period(e.custody_start_at), _visible_youths(e.youth_id))
@@ -117,10 +130,13 @@ BREAKDOWNS = (
 )
 
 
-def _breakdowns(ctx: _Context) -> tuple[list[RawTable], RawTable, dict[str, int]]:
-    """One statement: intakes, screened, identified, detained by each equity dimension, by
-    CSEC identification (for the detention table), and overall."""
-    ep = _episode_cte(ctx)
+def _breakdowns(
+    ctx: _Context, codes: IntakeCodes
+) -> tuple[list[RawTable], RawTable, dict[str, int]]:
+    """One statement: intakes, screened, identified, detained and status-offence-only intakes by
+    each equity dimension, by CSEC identification (for the detention table), and overall."""
+    status_codes = frozenset(c.code for c in codes.charges.values() if c.status_offence)
+    ep = _episode_cte(ctx, status_codes)
     age = ep.c.age
     age_key = case(
         (age.is_(None), "unknown"),
@@ -150,6 +166,8 @@ def _breakdowns(ctx: _Context) -> tuple[list[RawTable], RawTable, dict[str, int]
             func.sum(ep.c.screened).label("screened"),
             func.sum(ep.c.identified).label("identified"),
             func.sum(ep.c.detained).label("detained"),
+            func.sum(ep.c.status_only).label("status_only"),
+            func.sum(ep.c.status_only * ep.c.detained).label("status_only_detained"),
         ).group_by(key)
         for dim, key, label in keys
     ]
@@ -165,6 +183,8 @@ def _breakdowns(ctx: _Context) -> tuple[list[RawTable], RawTable, dict[str, int]
             stay.c.p50,
             stay.c.p90,
             literal(0, Integer),
+            literal(0, Integer),
+            literal(0, Integer),
         )
     )
     los_rows: dict[str, tuple[float | None, float | None]] = {}
@@ -176,12 +196,14 @@ def _breakdowns(ctx: _Context) -> tuple[list[RawTable], RawTable, dict[str, int]
             merged.append(found_row)
     rows = merged
     found: dict[str, list[tuple[str, str | None, dict[str, int]]]] = {}
-    for dim, k, label, intakes, screened, identified, detained in rows:
+    for dim, k, label, intakes, screened, identified, detained, status, held in rows:
         counts = {
             "intakes": int(intakes),
             "screened": int(screened or 0),
             "identified": int(identified or 0),
             "detained": int(detained or 0),
+            "status_only": int(status or 0),
+            "status_only_detained": int(held or 0),
         }
         found.setdefault(dim, []).append((str(k), label, counts))
     columns = (
@@ -189,6 +211,7 @@ def _breakdowns(ctx: _Context) -> tuple[list[RawTable], RawTable, dict[str, int]
         Column("screened", "Screened"),
         Column("identified", "Screening identified concern"),
         Column("detained", "Detained"),
+        Column("status_only", "Status offences only (WIC 601)"),
     )
     tables = []
     for dim, key, title, header in BREAKDOWNS:
@@ -213,7 +236,8 @@ def _breakdowns(ctx: _Context) -> tuple[list[RawTable], RawTable, dict[str, int]
             )
         )
     csec = {k: c for k, _, c in found.get("csec", [])}
-    overall = found.get("all", [("all", None, {"intakes": 0, "screened": 0})])[0][2]
+    empty = {"intakes": 0, "screened": 0, "status_only": 0, "status_only_detained": 0}
+    overall = found.get("all", [("all", None, empty)])[0][2]
     los = los_rows
     detention = _raw_table(
         "detention_csec",

@@ -86,15 +86,16 @@ def linked_cells(metrics: Metrics) -> list[tuple[CellRef, ...]]:
     """Cells of different tables (or rows) that publish one quantity, so suppression treats
     them as one: hidden in one place, hidden in all.
 
-    * The totals of intakes, screened, identified and detained are the same in the four equity
-      breakdowns, and intakes and detained again in the detention table (one episode list).
+    * The totals of intakes, screened, identified, detained and status-offence-only intakes are
+      the same in the four equity breakdowns, and intakes and detained again in the detention
+      table (one episode list).
     * The youth first identified in the period: the "first identified" total by source, and the
       youth count of every timeliness row (the same cohort).
     * The screenings completed in the period: by instrument and by trigger.
     """
     breakdowns = [key for _, key, _, _ in BREAKDOWNS]
     links: list[tuple[CellRef, ...]] = []
-    for column in ("intakes", "screened", "identified", "detained"):
+    for column in ("intakes", "screened", "identified", "detained", "status_only"):
         group = [(key, "total", column) for key in breakdowns]
         if column in ("intakes", "detained"):
             group.append(("detention_csec", "total", column))
