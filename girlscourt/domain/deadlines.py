@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -238,6 +238,7 @@ class Deadline:
     state: str
     met_at: datetime | None = None
     calendar_version: str = ""
+    extended_by: str | None = None  # the basis of the continuance or waiver that moved it
 
     def __post_init__(self) -> None:
         """Reject unknown rules or states and naive datetimes."""
@@ -283,6 +284,7 @@ class LimitExtension:
     rule: str
     until: date
     reason: str
+    basis: str = "court_order"  # good_cause, consent or time_waiver (domain.court_orders)
 
 
 @dataclass(frozen=True)
@@ -400,7 +402,8 @@ def _extended(
         return make_deadline(rule, due, met_at, now, calendar)
     latest = max(moves, key=lambda x: x.until)
     citation = f"{CITATIONS[rule]}; {latest.reason}"
-    return make_deadline(rule, _end_of_day(latest.until, tz), met_at, now, calendar, citation)
+    moved = make_deadline(rule, _end_of_day(latest.until, tz), met_at, now, calendar, citation)
+    return replace(moved, extended_by=latest.basis)
 
 
 def _court_deadlines(

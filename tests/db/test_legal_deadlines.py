@@ -215,12 +215,18 @@ def test_deadlines_follow_the_episode_the_hearings_and_the_calendar(
     with core.read() as session:
         metrics = compute(session, Q1, tz=LA, now=AFTER_Q1)
     rows = body(metrics.table("deadlines"))
-    assert rows["WIC631"] == {"met": 1, "breached": 0, "pending": 0, "total": 1}
-    assert rows["WIC632a"] == {"met": 0, "breached": 1, "pending": 0, "total": 1}
-    assert rows["WIC657"] == {"met": 1, "breached": 0, "pending": 0, "total": 1}
-    assert rows["WIC702"] == {"met": 0, "breached": 1, "pending": 0, "total": 1}
+    assert rows["WIC631"] == {"met": 1, "met_extended": 0, "breached": 0, "pending": 0, "total": 1}
+    assert rows["WIC632a"] == {"met": 0, "met_extended": 0, "breached": 1, "pending": 0, "total": 1}
+    assert rows["WIC657"] == {"met": 1, "met_extended": 0, "breached": 0, "pending": 0, "total": 1}
+    assert rows["WIC702"] == {"met": 0, "met_extended": 0, "breached": 1, "pending": 0, "total": 1}
     assert rows["WIC631b"]["total"] == 0
-    assert totals(metrics.table("deadlines")) == {"met": 2, "breached": 2, "pending": 0, "total": 4}
+    assert totals(metrics.table("deadlines")) == {
+        "met": 2,
+        "met_extended": 0,
+        "breached": 2,
+        "pending": 0,
+        "total": 4,
+    }
     assert metrics.figure("deadlines_breached").value == 2
     # Custody Thursday 15 January 22:00 to jurisdiction 13 February 09:00: 28 days 11 hours;
     # to disposition 3 March 09:00: 46 days 11 hours.
@@ -326,25 +332,55 @@ def test_met_breached_and_pending_at_the_period_edges(core: Core) -> None:
     after = compliance(core, AFTER_Q1).table("deadlines")
     rows = body(after)
     # a met (at the due instant); k met (a youth with one petition still open counts).
-    assert rows["WIC631"] == {"met": 2, "breached": 0, "pending": 0, "total": 2}
+    assert rows["WIC631"] == {"met": 2, "met_extended": 0, "breached": 0, "pending": 0, "total": 2}
     # b unmet when its last instant passed; i unmet and overdue.
-    assert rows["WIC632a"] == {"met": 0, "breached": 2, "pending": 0, "total": 2}
+    assert rows["WIC632a"] == {"met": 0, "met_extended": 0, "breached": 2, "pending": 0, "total": 2}
     # c is due after the period; e was met only after it ended, late.
-    assert rows["WIC657"] == {"met": 0, "breached": 1, "pending": 0, "total": 1}
+    assert rows["WIC657"] == {"met": 0, "met_extended": 0, "breached": 1, "pending": 0, "total": 1}
     # d is due before the period; f met one microsecond late.
-    assert rows["WIC702"] == {"met": 0, "breached": 1, "pending": 0, "total": 1}
-    assert rows["WIC631b"] == {"met": 0, "breached": 2, "pending": 0, "total": 2}
-    assert totals(after) == {"met": 2, "breached": 6, "pending": 0, "total": 8}
+    assert rows["WIC702"] == {"met": 0, "met_extended": 0, "breached": 1, "pending": 0, "total": 1}
+    assert rows["WIC631b"] == {"met": 0, "met_extended": 0, "breached": 2, "pending": 0, "total": 2}
+    assert totals(after) == {"met": 2, "met_extended": 0, "breached": 6, "pending": 0, "total": 8}
     # l (every petition sealed) is in no count.
 
     # In the middle of the quarter (15 March 12:00 UTC), the state as of now: e and f are not
     # met yet as far as anyone knows, and not yet due; h is due this very instant: still open.
     during = body(compliance(core, MID_MARCH).table("deadlines"))
-    assert during["WIC631"] == {"met": 2, "breached": 0, "pending": 0, "total": 2}
-    assert during["WIC632a"] == {"met": 0, "breached": 1, "pending": 1, "total": 2}
-    assert during["WIC657"] == {"met": 0, "breached": 0, "pending": 1, "total": 1}
-    assert during["WIC702"] == {"met": 0, "breached": 0, "pending": 1, "total": 1}
-    assert during["WIC631b"] == {"met": 0, "breached": 0, "pending": 2, "total": 2}
+    assert during["WIC631"] == {
+        "met": 2,
+        "met_extended": 0,
+        "breached": 0,
+        "pending": 0,
+        "total": 2,
+    }
+    assert during["WIC632a"] == {
+        "met": 0,
+        "met_extended": 0,
+        "breached": 1,
+        "pending": 1,
+        "total": 2,
+    }
+    assert during["WIC657"] == {
+        "met": 0,
+        "met_extended": 0,
+        "breached": 0,
+        "pending": 1,
+        "total": 1,
+    }
+    assert during["WIC702"] == {
+        "met": 0,
+        "met_extended": 0,
+        "breached": 0,
+        "pending": 1,
+        "total": 1,
+    }
+    assert during["WIC631b"] == {
+        "met": 0,
+        "met_extended": 0,
+        "breached": 0,
+        "pending": 2,
+        "total": 2,
+    }
 
     # The same states as the board's rule gives at that moment, row by row.
     for now, table in ((AFTER_Q1, rows), (MID_MARCH, during)):
@@ -355,10 +391,66 @@ def test_met_breached_and_pending_at_the_period_edges(core: Core) -> None:
                 continue
             known = met if met is not None and met <= as_of else None
             state = deadline_state(due, known, as_of).replace("open", "pending")
-            cell = expected.setdefault(rule, {"met": 0, "breached": 0, "pending": 0})
+            cell = expected.setdefault(
+                rule, {"met": 0, "met_extended": 0, "breached": 0, "pending": 0}
+            )
             cell[state] += 1
         for rule, cell in expected.items():
             assert {k: table[rule][k] for k in cell} == cell, rule
+
+
+def test_a_deadline_met_within_a_limit_the_court_extended_is_counted_as_such(core: Core) -> None:
+    """Four WIC 657 limits due in Q1 2026, as the court left them (stored due times):
+
+      w  not extended, hearing held a day before the limit           -> met
+      x  continued for good cause (WIC 682), held a day before        -> met within an extension
+      y  time waived, held a day after even the extended limit        -> breached
+      z  continued on the youth's consent, never held, limit passed   -> breached
+
+    A continuance that moved the limit is not a breach when the court held the hearing by the
+    new one; one held after it still is.
+    """
+    due = dt.datetime(2026, 2, 20, 8, tzinfo=dt.UTC)
+    day = dt.timedelta(days=1)
+    rows = (
+        ("w", None, due - day),
+        ("x", "good_cause", due - day),
+        ("y", "time_waiver", due + day),
+        ("z", "consent", None),
+    )
+    with core.write() as session:
+        for name, basis, met in rows:
+            youth = Youth(legal_first_name="Limit", legal_last_name=name, dob=dt.date(2010, 1, 1))
+            session.add(youth)
+            session.flush()
+            episode = CustodyEpisode(youth_id=youth.id, custody_start_at=LO + day)
+            session.add(episode)
+            session.flush()
+            session.add(
+                LegalDeadline(
+                    episode_id=episode.id,
+                    youth_id=youth.id,
+                    rule="WIC657",
+                    citation="test",
+                    due_at=due,
+                    met_at=met,
+                    calendar_version="test",
+                    computed_at=LO,
+                    extended_by=basis,
+                )
+            )
+    table = compliance(core, AFTER_Q1).table("deadlines")
+    assert body(table)["WIC657"] == {
+        "met": 1,
+        "met_extended": 1,
+        "breached": 2,
+        "pending": 0,
+        "total": 4,
+    }
+    assert [c.label for c in table.columns][:2] == [
+        "Met in time",
+        "Met within a limit the court extended",
+    ]
 
 
 def test_unit_filter_applies_to_deadlines(core: Core) -> None:
@@ -470,8 +562,8 @@ def test_exports_carry_the_deadline_tables_suppressed(core: Core, admin: Actor) 
     ]  # fmt: skip
     # Every count is 1 to 8 (under 11): all hidden, zeros shown.
     total = deadlines["rows"][-1]
-    assert total["values"] == [None, None, 0, None] and total["suppressed"] == [
-        True, True, False, True,
+    assert total["values"] == [None, 0, None, 0, None] and total["suppressed"] == [
+        True, False, True, False, True,
     ]  # fmt: skip
     assert "court_times" in tables
     figures = {f["key"]: f for f in document["figures"]}
@@ -486,11 +578,13 @@ def test_exports_carry_the_deadline_tables_suppressed(core: Core, admin: Actor) 
     assert rows[start + 1] == [
         "Statutory deadline",
         "Met in time",
+        "Met within a limit the court extended",
         "Breached",
         "Not yet due",
         "Deadlines due",
     ]
-    assert rows[start + 2][0].startswith("WIC 631:") and rows[start + 2][1:] == ["*", "0", "0", "*"]
+    assert rows[start + 2][0].startswith("WIC 631:")
+    assert rows[start + 2][1:] == ["*", "0", "0", "0", "*"]
 
     pdf = export_csec_report(core, admin, Q1, "pdf").content
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

@@ -308,12 +308,13 @@ def test_a_consented_continuance_moves_the_stored_limit(
     assert dt.datetime.fromisoformat(moved["due"]).date() == new_day + dt.timedelta(days=7)
     assert "consent" in moved["citation"]
     with core.read() as session:
-        stored = session.execute(
-            select(LegalDeadline.due_at).where(
+        stored, basis = session.execute(
+            select(LegalDeadline.due_at, LegalDeadline.extended_by).where(
                 LegalDeadline.youth_id == youth_id, LegalDeadline.rule == "WIC657"
             )
-        ).scalar_one()
+        ).one()
     assert stored.astimezone(core.settings.timezone).date() == new_day + dt.timedelta(days=7)
+    assert basis == "consent"  # the compliance report counts a hearing held by it as such
     out_file = tmp_path / "minute-order.pdf"
     code, _, err = cli("hearing", "minute-order", str(det), "--out", str(out_file))
     assert code == 0, err

@@ -42,3 +42,6 @@ class LegalDeadline(Base):
     met_at: Mapped[dt.datetime | None]
     calendar_version: Mapped[str] = mapped_column(String(120))
     computed_at: Mapped[dt.datetime]
+    # Set when a continuance or time waiver moved the limit: good_cause (WIC 682), consent or
+    # time_waiver; the compliance report counts a deadline met within it as such.
+    extended_by: Mapped[str | None] = mapped_column(String(20))

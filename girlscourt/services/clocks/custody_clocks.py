@@ -308,7 +308,7 @@ def court_orders(session: Session, ids: Sequence[int], tz: ZoneInfo) -> dict[int
             until = next_day
         reason = f"{BASIS_TEXT[basis]}, limit {until.isoformat()}"
         rule = _RULE_OF_EVENT[kinds[hearing_type]]
-        extensions.setdefault(episode_id, []).append(LimitExtension(rule, until, reason))
+        extensions.setdefault(episode_id, []).append(LimitExtension(rule, until, reason, basis))
     for episode_id, moves in extensions.items():
         base = found.get(episode_id, CourtOrders())
         found[episode_id] = CourtOrders(base.detention_order, base.ordered_at, tuple(moves))

@@ -91,6 +91,8 @@ def refresh_episodes(
                 "met_at": m.deadline.met_at,
                 "calendar_version": calendar.version[:120],
                 "computed_at": now,
+                # Only with the court's orders: the backfill of an older revision has no column.
+                **({"extended_by": m.deadline.extended_by} if with_court_orders else {}),
             }
             for episode_id, met in computed.items()
             for m in met

@@ -117,6 +117,7 @@ DEADLINE_AXIS = (  # chart axis labels, short enough to show whole
 ALWAYS_SHOWN_RULES = (RULE_631, RULE_631B, RULE_632A, RULE_657, RULE_702)
 DEADLINE_STATES = (
     ("met", "Met in time"),
+    ("met_extended", "Met within a limit the court extended"),
     ("breached", "Breached"),
     ("pending", "Not yet due"),
 )

@@ -169,12 +169,16 @@ def _deadline_compliance(ctx: _Context) -> RawTable:
     The state is taken at the period's end, or now when the period has not ended: met when the
     satisfying event happened by then and by the due time; breached when it happened late, or
     had not happened by then and the due time had passed; otherwise not yet due. That is the
-    board's rule (``deadlines.deadline_state``) applied at that moment.
+    board's rule (``deadlines.deadline_state``) applied at that moment. The stored due time is
+    the limit as the court left it: a continuance for good cause (WIC 682), on the youth's
+    consent, or a time waiver moved it, and a deadline met within such a limit is counted
+    apart ("met within a limit the court extended"), never as a breach.
     """
     ld = LegalDeadline
     as_of = ctx.at(min(ctx.hi, ctx.now))
     known = and_(ld.met_at.is_not(None), ld.met_at <= as_of)
     state = case(
+        (and_(known, ld.met_at <= ld.due_at, ld.extended_by.is_not(None)), "met_extended"),
         (and_(known, ld.met_at <= ld.due_at), "met"),
         (known, "breached"),
         (ld.due_at < as_of, "breached"),
@@ -202,11 +206,16 @@ def _deadline_compliance(ctx: _Context) -> RawTable:
         ),
         [(r, labels.get(r, r), cells.get(r, {})) for r in rules],
         note="Deadlines of custody episodes falling due in the period, as of the period's end "
-        "(or now). Met: the release, petition or hearing came by the due time. Breached: it "
-        "came late, or had not come when the due time passed. Judicial days follow the county "
-        "court calendar; continuances and time waivers are not applied.",
+        "(or now). Met: the release, petition or hearing came by the due time. Met within a "
+        "limit the court extended: a continuance for good cause (WIC 682), on the youth's "
+        "consent, or a time waiver moved the limit, and the hearing came by the new one. "
+        "Breached: it came late, or had not come when the due time passed. Judicial days "
+        "follow the county court calendar.",
         chart=ChartSpec(
-            "stacked", ("met", "breached", "pending"), "deadlines", short_labels=DEADLINE_AXIS
+            "stacked",
+            ("met", "met_extended", "breached", "pending"),
+            "deadlines",
+            short_labels=DEADLINE_AXIS,
         ),
     )
 
