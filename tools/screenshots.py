@@ -412,7 +412,8 @@ def _intake_shots(outdir: Path, workdir: Path) -> list[Path]:
         )
         monday = dt.datetime(2026, 11, 23, tzinfo=tz)
         # Every colour of the board: 631 breached, 631 within the hour, a 631(b) supervisor
-        # review tomorrow morning (amber) and tomorrow night (yellow), and the long weekend.
+        # review tomorrow morning (amber) and tomorrow night (yellow), the long weekend, and a
+        # youth who turns 18 on Sunday (the board's age warning).
         wednesday = monday + dt.timedelta(days=2)
         jade = youth("Jade", "Kingsley", dt.date(2009, 4, 2))
         book(jade, monday.replace(hour=20), "PC 211", "B-2", screening=concern)
@@ -426,7 +427,7 @@ def _intake_shots(outdir: Path, workdir: Path) -> list[Path]:
             "A-4",
         )
         book(
-            youth("Pia", "Quenby", dt.date(2010, 11, 3)),
+            youth("Pia", "Quenby", dt.date(2008, 11, 29)),  # turns 18 in custody: the warning
             wednesday.replace(hour=20),
             "PC 602",
             "A-2",

@@ -177,6 +177,26 @@ def test_the_board_lists_youths_nearest_deadline_first_in_colour(
     assert page.table.currentIndex().row() == 0
 
 
+def test_a_youth_turning_18_in_custody_is_marked_on_the_board(
+    qtbot: QtBot, at_night: Core, context: AppContext, officer: Actor
+) -> None:
+    """Born 29 November 2008, booked on Wednesday 25 November 2026: she turns 18 on Sunday,
+    within the county's seven days, so her name carries the mark and its reason, and the status
+    line says so; a youth of 15 beside her carries none."""
+    turning = register(at_night, officer, "Pia", "Quenby", dt.date(2008, 11, 29))
+    young = register(at_night, officer, "Bea", "Cedarfield", dt.date(2011, 3, 2))
+    book(at_night, officer, turning, WEDNESDAY_NIGHT - dt.timedelta(hours=2))
+    book(at_night, officer, young, WEDNESDAY_NIGHT - dt.timedelta(hours=1))
+    page = open_board(qtbot, context)
+    model = page.model
+    names = [model.index(r, COL_NAME).data() for r in range(2)]
+    assert names == ["⚠ Quenby, Pia", "Cedarfield, Bea"]
+    reason = model.index(0, COL_NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert reason.startswith("Turns 18 on 11/29/2026")
+    assert model.index(1, COL_NAME).data(Qt.ItemDataRole.ToolTipRole) in (None, "")
+    assert "⚠ 1 youth is turning 18" in page.status.text()
+
+
 def test_another_desk_writing_refreshes_the_board(
     qtbot: QtBot, at_night: Core, context: AppContext, officer: Actor
 ) -> None:

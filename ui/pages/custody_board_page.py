@@ -210,7 +210,7 @@ class CustodyBoardPage(QWidget):
         self.message.clear()
         tz = self.context.core.settings.timezone
         self.loaded_at = format_timestamp(now, tz)
-        self.status.setText(self._summary(len(rows)))
+        self.status.setText(self._summary(len(rows), sum(1 for r in rows if r.warnings)))
         number = self.model.row_of_episode(int(episode_id)) if episode_id is not None else None
         if number is None and rows:
             number = 0
@@ -218,7 +218,7 @@ class CustodyBoardPage(QWidget):
             self.table.setCurrentIndex(self.model.index(number, column))
         self.refreshed.emit()
 
-    def _summary(self, count: int) -> str:
+    def _summary(self, count: int, warned: int = 0) -> str:
         if count == 0:
             return f"Nobody is in custody. Updated {self.loaded_at}."
         counts = self.model.counts()
@@ -229,7 +229,11 @@ class CustodyBoardPage(QWidget):
             urgent.append(f"{counts[Urgency.AMBER]} due within {AMBER_HOURS:g} hours")
         noun = "youth" if count == 1 else "youths"
         extra = f" ({', '.join(urgent)})" if urgent else ""
-        return f"{count} {noun} in custody{extra}. Updated {self.loaded_at}."
+        ages = ""
+        if warned:
+            marked = "1 youth is" if warned == 1 else f"{warned} youths are"
+            ages = f" ⚠ {marked} turning 18 or near the end of jurisdiction (point at the name)."
+        return f"{count} {noun} in custody{extra}.{ages} Updated {self.loaded_at}."
 
     def _failed(self, error: BaseException) -> None:
         self._job = None

@@ -213,7 +213,7 @@ def _deadline_compliance(ctx: _Context) -> RawTable:
         "follow the county court calendar.",
         chart=ChartSpec(
             "stacked",
-            ("met", "met_extended", "breached", "pending"),
+            ("met", "breached", "pending", "met_extended"),  # breached keeps the warm colour
             "deadlines",
             short_labels=DEADLINE_AXIS,
         ),
