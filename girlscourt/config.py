@@ -223,18 +223,9 @@ def _database_url_problem(text: str) -> str | None:
 
 def _tls_problem(host: str | None, query: Any) -> str | None:
     """Only ``verify-full`` (the engine's default) for a server off this machine."""
-    from girlscourt.db.engine import LOOPBACK_HOSTS
+    from girlscourt.db.engine import tls_problem
 
-    extra = query.get("host")
-    hosts = [host or "", *([extra] if isinstance(extra, str) else (extra or ()))]
-    remote = [h for h in hosts if h.lower() not in LOOPBACK_HOSTS and not h.startswith("/")]
-    sslmode = query.get("sslmode")
-    if remote and sslmode not in (None, "verify-full"):
-        return (
-            f"sslmode={_shown(sslmode)} would weaken TLS to the remote server "
-            f"{_shown(remote[0])}; only verify-full is allowed"
-        )
-    return None
+    return tls_problem(host, query)
 
 
 _SPECIAL_CHECKS: dict[str, Callable[[Any], str | None]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,6 +189,9 @@ def make_engine(
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    problem = tls_problem(url.host, url.query)
+    if problem is not None:  # the command line and the environment, like girlscourt.toml
+        raise ConfigurationError(f"database URL: {problem}")
     limits = network or NetworkLimits()
     connect_args = pg_network.connect_args(url, limits) | {"application_name": "girlscourt"}
     host = (url.host or "").lower()
@@ -199,6 +202,31 @@ def make_engine(
     )
     pg_network.guard(engine, limits)  # a dark connection fails within the limits, never hangs
     return engine
+
+
+def tls_problem(host: str | None, query: Mapping[str, Any]) -> str | None:
+    """Anything weaker than ``verify-full`` to a server off this machine, said in one line.
+
+    Loopback hosts and Unix sockets may ask for what they like; a remote host (the URL's, or
+    any ``host=`` in its query) gets ``verify-full`` or nothing (the engine then sets it).
+    """
+    extra = query.get("host")
+    hosts = [host or "", *([extra] if isinstance(extra, str) else (extra or ()))]
+    remote = [h for h in hosts if h.lower() not in LOOPBACK_HOSTS and not h.startswith("/")]
+    sslmode = query.get("sslmode")
+    if remote and sslmode not in (None, "verify-full"):
+        mode = sslmode if isinstance(sslmode, str) else ",".join(sslmode)
+        return (
+            f"sslmode={_printable(mode)} would weaken TLS to the remote server "
+            f"{_printable(remote[0])}; only verify-full is allowed"
+        )
+    return None
+
+
+def _printable(text: str, limit: int = 60) -> str:
+    """A URL part as it may appear in a one-line message: short, no control characters."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 def workstation_name() -> str:
