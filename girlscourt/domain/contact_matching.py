@@ -18,6 +18,8 @@ How scores are made (0-100, higher is closer):
 * Handles are compared after dropping ``@``, case and any profile-URL prefix; exact scores 100.
   Handles that differ only in ``.``, ``_`` or ``-`` may be a different account, so they score
   ``HANDLE_VARIANT_SCORE`` (90, REVIEW).
+* Names and handles are folded for look-alike letters of other scripts first (a Cyrillic "ѕ"
+  reads as "s": ``confusables.skeleton``, Unicode TR 39).
 * Names are folded (accents, case, apostrophes, punctuation) and compared with
   ``rapidfuzz.fuzz.ratio`` on the alphabetically sorted tokens (``token_sort_ratio``, so
   "SMITH, John" = "John Smith") and on the typed order (which survives a typo in a first
@@ -68,6 +70,7 @@ from typing import TypeVar
 import phonenumbers
 from rapidfuzz import fuzz, process
 
+from girlscourt.domain.confusables import skeleton
 from girlscourt.errors import ValidationError
 
 __all__ = [
@@ -137,7 +140,7 @@ def fold_name(text: str) -> str:
     if not lowered.isascii():
         decomposed = unicodedata.normalize("NFKD", lowered)
         bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-        lowered = bare.translate(_LETTERS)
+        lowered = skeleton(bare.translate(_LETTERS))  # a Cyrillic "ѕ" reads as "s"
     return " ".join(_NON_WORD.sub(" ", lowered.translate(_JOINERS)).split())
 
 
@@ -166,7 +169,7 @@ def normalise_phone(text: str, region: str = "US") -> str | None:
 
 def normalise_handle(text: str) -> str | None:
     """A social-media handle without ``@``, case or profile-URL prefix; None when empty."""
-    handle = unicodedata.normalize("NFKC", text).strip().casefold()
+    handle = skeleton(unicodedata.normalize("NFKC", text).strip().casefold())
     handle = _URL_SCHEME.sub("", handle)
     handle = re.split(r"[?#]", handle, maxsplit=1)[0]
     parts = [p for p in handle.split("/") if p]

@@ -110,6 +110,21 @@ KINDS: dict[str, tuple[Operation, str, str, str | None, bool]] = {
     "print": (_print, "document.print", "ok", "youth", True),
     "export": (_export, "document.export", "ok", "youth", True),
     "refusal": (_refusal, "youth.view", "denied", "youth", True),
+    # searches and browsing are reads too (RELIABILITY 16): audited, never what was typed
+    "search": (
+        lambda c, a, o, y: youths.find_youths(c, o, "Maya"),
+        "youth.search",
+        "ok",
+        None,
+        True,
+    ),
+    "browse": (
+        lambda c, a, o, y: youths.list_youths(c, o, 0, 50),
+        "youth.browse",
+        "ok",
+        None,
+        True,
+    ),
 }
 
 
@@ -138,9 +153,11 @@ def test_each_kind_writes_exactly_one_complete_event(
     assert event.occurred_at.tzinfo is not None and event.occurred_at.utcoffset() == dt.timedelta(0)
     assert abs(event.occurred_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=2)
     assert (event.actor_id is not None) == has_user
-    assert event.record_id is not None
+    assert (event.record_id is not None) == (record_kind is not None)
     if record_kind == "youth" and kind != "create":
         assert event.record_id == youth
+    if kind == "search":
+        assert event.detail == "1 youth shown"  # how many, never the name typed
 
 
 # --- append-only --------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_wrong_then_right_password(qtbot: QtBot, core: Core, admin: Actor) -> No
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # Enter submits
     qtbot.waitUntil(lambda: bool(dialog.error_text()), timeout=5000)
     failed.append(dialog.error_text())
-    assert failed == ["Wrong user name or password."]
+    assert failed == [accounts.SIGN_IN_FAILED]
     assert dialog.password.text() == "" and dialog.isVisible()
     assert dialog.focusWidget() is dialog.password
     assert dialog.actor is None

@@ -310,7 +310,16 @@ def find_youths(core: Core, actor: Actor, text: str, limit: int = SEARCH_LIMIT) 
         candidates = [c for c in candidates if c.id not in sealed]
     rows = _summaries(query, candidates, sealed)
     truncated = matched >= youth_search.CANDIDATE_LIMIT or len(rows) > limit
-    return SearchPage(tuple(rows[:limit]), truncated)
+    shown = rows[:limit]
+    with core.write() as session:  # RELIABILITY 16: searches are audited, never their names
+        core.audit(session, actor, "youth.search", detail=_shown_detail(len(shown), truncated))
+    return SearchPage(tuple(shown), truncated)
+
+
+def _shown_detail(count: int, more: bool) -> str:
+    """What a search audit says: how many youths were shown, never what was typed."""
+    noun = "youth" if count == 1 else "youths"
+    return f"{count} {noun} shown" + (", more not shown" if more else "")
 
 
 def list_youths(core: Core, actor: Actor, offset: int, limit: int) -> tuple[YouthSummary, ...]:
@@ -333,6 +342,10 @@ def list_youths(core: Core, actor: Actor, offset: int, limit: int) -> tuple[Yout
         )
         by_id = {c.id: c for c in youth_search.load_candidates(session, ids)}
         sealed = sealing.sealed_youth_ids(session, ids) if custodian else set()
+    if ids:
+        with core.write() as session:
+            detail = f"rows {offset + 1}-{offset + len(ids)} of the registry shown"
+            core.audit(session, actor, "youth.browse", detail=detail)
     empty = SearchQuery((), ())
     return tuple(_summaries(empty, [by_id[i]], sealed)[0] for i in ids)
 

@@ -39,6 +39,12 @@ LOCKOUT_WINDOW = dt.timedelta(minutes=15)
 INACTIVE_AFTER = dt.timedelta(days=90)  # CJIS AC-2(3)
 BLOCKLIST_FILE = ("security", "password_blocklist.txt")
 _BURN_HASH = HASHER.hash("timing equaliser for unknown user names")
+# Every failed sign-in by name reads the same, whether the name is unknown, the password wrong,
+# or the account locked or disabled: the answer never confirms that an account exists.
+SIGN_IN_FAILED = (
+    "Wrong user name or password. An account locked after five wrong tries, or disabled after "
+    "90 days unused, answers the same way: an administrator can release it."
+)
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud without mistakes
 
 UserRef = int | str  # a user's id, or their user name (any case)
@@ -272,7 +278,7 @@ def _attempt(
             if user is None:
                 _verify(_BURN_HASH, password)  # same time as a real check: names not guessable
                 core.audit(session, None, action, outcome="failed", detail="unknown user")
-                failure = "Wrong user name or password."
+                failure = SIGN_IN_FAILED
             else:
                 if user.disabled_at is None and _inactive(user, now):
                     user.disabled_at = now
@@ -285,6 +291,8 @@ def _attempt(
                         detail="inactive 90 days",
                     )
                 failure = _check(core, session, user, password, action, now)
+                if failure is not None and key is not None:
+                    failure = SIGN_IN_FAILED  # by name: the same answer as an unknown name
                 if failure is None:
                     if on_success is not None:
                         on_success(session, user)
