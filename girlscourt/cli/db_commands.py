@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    """Add ``db upgrade``, ``db status``, ``db grant-app-role``, ``db set-password`` and
-    ``db recompute-deadlines``."""
+    """Add ``db upgrade``, ``db status``, ``db grant-app-role``, ``db set-password``,
+    ``db recover-admin`` and ``db recompute-deadlines``."""
     db = sub.add_parser("db", help="database schema and connection").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
     )
@@ -30,6 +30,13 @@ def register(sub: Any) -> None:
     )
     grant.add_argument("role", metavar="ROLE")
     grant.set_defaults(handler=db_grant_app_role)
+    recover = db.add_parser(
+        "recover-admin",
+        help="give administrator NAME a temporary password, released and enabled (only the "
+        "PostgreSQL schema owner, or the OS owner of the SQLite file)",
+    )
+    recover.add_argument("name", metavar="NAME")
+    recover.set_defaults(handler=db_recover_admin)
     db.add_parser(
         "recompute-deadlines",
         help="recompute every custody episode's stored legal deadlines (an administrator; "
@@ -71,7 +78,23 @@ def db_status(args: argparse.Namespace) -> int:
     print(f"schema: {state.current or 'empty'} (this version: {state.head})")
     print("status: up to date" if state.up_to_date else "status: needs 'girlscourt db upgrade'")
     _print_blocklist_notice(core)
+    if state.up_to_date:
+        from girlscourt.services.security import admin_recovery
+
+        warning = admin_recovery.single_admin_warning(core)
+        if warning:
+            print(f"warning: {warning}")
     return 0 if state.up_to_date else 3
+
+
+def db_recover_admin(args: argparse.Namespace) -> int:
+    from girlscourt.services.security import admin_recovery
+
+    core = open_core(args)
+    temporary = admin_recovery.recover_admin(core, args.name)
+    print(f"temporary password for {args.name} (shown once; a new one is chosen at sign-in):")
+    print(temporary)
+    return 0
 
 
 def _print_blocklist_notice(core: Core) -> None:

@@ -20,10 +20,10 @@ from girlscourt.db import migrate
 from girlscourt.db.engine import make_engine, parse_database_url
 from girlscourt.db.session import Database
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.errors import ConfigurationError, ValidationError
+from girlscourt.errors import ConfigurationError, PermissionDenied, ValidationError
 from girlscourt.services.kernel.core import Core
 from girlscourt.services.registry import youths
-from girlscourt.services.security import accounts, audit_trail, db_roles
+from girlscourt.services.security import accounts, admin_recovery, audit_trail, db_roles
 from tests.conftest import ADMIN_PASSWORD, PG_URL
 
 psycopg = pytest.importorskip("psycopg")
@@ -95,6 +95,9 @@ def test_app_role_cannot_touch_the_audit_trail_or_the_schema(
         )
         assert youths.get_youth(app, admin, youth.id).id == youth.id
         assert audit_trail.verify(app, admin).ok
+        # The app's role cannot recover an administrator: that needs the schema owner.
+        with pytest.raises(PermissionDenied, match="connect as the owner of the database schema"):
+            admin_recovery.recover_admin(app, "admin")
     finally:
         app_db.dispose()
 

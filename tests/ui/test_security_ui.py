@@ -118,6 +118,7 @@ def test_five_wrong_passwords_lock_the_admin_releases_and_the_idle_screen_locks(
     page = show_feature(qtbot, admin_window, "Accounts")
     assert isinstance(page, AccountsPage)
     qtbot.waitUntil(lambda: page.model.total >= 2, timeout=5000)
+    qtbot.waitUntil(lambda: "one administrator (admin)" in page.message.text(), timeout=5000)
     row = accounts_row(page, "officer")
     assert page.model.index(row, COL_STATE).data() == "Locked"
     page.table.selectRow(row)

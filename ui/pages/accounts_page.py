@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.domain.permissions import ROLE_LABELS, Action, Role
-from girlscourt.services.security import accounts
+from girlscourt.services.kernel.core import Actor, Core
+from girlscourt.services.security import accounts, admin_recovery
 from girlscourt.services.security.accounts import UserSummary
 from ui import workers
 from ui.context import AppContext
@@ -50,6 +51,11 @@ HEADERS = (
     ("State", "Locked: five wrong passwords in 15 minutes. Disabled: by hand or 90 days unused."),
     ("Last sign-in", None),
 )
+
+
+def _load_accounts(core: Core, actor: Actor) -> tuple[tuple[UserSummary, ...], str | None]:
+    """Runs on a worker thread: every account, and the warning when there is one administrator."""
+    return accounts.list_users(core, actor), admin_recovery.single_admin_warning(core)
 
 
 def state_text(user: UserSummary) -> str:
@@ -224,7 +230,7 @@ class AccountsPage(QWidget):
     def reload(self) -> None:
         """List every account (the listing is audited by the service)."""
         workers.run(
-            accounts.list_users,
+            _load_accounts,
             self.context.core,
             self.context.actor,
             on_done=self._loaded,
@@ -232,9 +238,12 @@ class AccountsPage(QWidget):
             context=self,
         )
 
-    def _loaded(self, users: tuple[UserSummary, ...]) -> None:
+    def _loaded(self, loaded: tuple[tuple[UserSummary, ...], str | None]) -> None:
+        users, warning = loaded
         chosen = self.selected()
         self.model.set_rows(users)
+        if warning and not self.message.text():  # one administrator: recovery is hard
+            self.message.show_message(warning[:1].upper() + warning[1:] + ".", MessageKind.WARNING)
         if chosen is not None:
             self.select_user(chosen.id)
         self._selection_changed(self.table.currentIndex(), QModelIndex())
