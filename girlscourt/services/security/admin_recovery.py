@@ -51,8 +51,7 @@ def recovery_authority(core: Core) -> str:
         uid = os.getuid()
         if uid != 0 and path.stat().st_uid != uid:
             raise PermissionDenied(
-                f"{me}: only the operating-system owner of {path.name} may recover an "
-                "administrator"
+                f"{me}: only the operating-system owner of {path.name} may recover an administrator"
             )
     return f"file owner {me}"
 
