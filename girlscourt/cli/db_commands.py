@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     """Add ``db upgrade``, ``db status``, ``db grant-app-role``, ``db set-password``,
-    ``db recover-admin`` and ``db recompute-deadlines``."""
+    ``db copy``, ``db recover-admin`` and ``db recompute-deadlines``."""
     db = sub.add_parser("db", help="database schema and connection").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
     )
@@ -30,6 +30,13 @@ def register(sub: Any) -> None:
     )
     grant.add_argument("role", metavar="ROLE")
     grant.set_defaults(handler=db_grant_app_role)
+    copy = db.add_parser(
+        "copy",
+        help="copy every table, the audit chain included, into an empty database (an "
+        "administrator): SQLite up to PostgreSQL, or a training copy back down",
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="the empty target database")
+    copy.set_defaults(handler=db_copy)
     recover = db.add_parser(
         "recover-admin",
         help="give administrator NAME a temporary password, released and enabled (only the "
@@ -85,6 +92,35 @@ def db_status(args: argparse.Namespace) -> int:
         if warning:
             print(f"warning: {warning}")
     return 0 if state.up_to_date else 3
+
+
+def db_copy(args: argparse.Namespace) -> int:
+    import sys
+
+    from girlscourt.cli.context import sign_in
+    from girlscourt.services.maintenance import database_copy
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    shown: dict[str, int] = {}
+
+    def progress(table: str, rows: int) -> None:
+        if sys.stderr.isatty():
+            shown[table] = rows
+            sys.stderr.write(f"\r{table}: {rows} rows")
+            sys.stderr.flush()
+
+    report = database_copy.copy_database(core, actor, args.to, progress=progress)
+    if shown:
+        sys.stderr.write("\n")
+    for table, rows in report.tables:
+        print(f"{table}\t{rows}")
+    print(
+        f"copied {report.rows} rows to {report.target} in {report.seconds:.1f} s "
+        f"({report.rows_per_second:,.0f} rows/s); row counts equal; audit chain of "
+        f"{report.chain_events} events verifies"
+    )
+    return 0
 
 
 def db_recover_admin(args: argparse.Namespace) -> int:

@@ -96,6 +96,7 @@ class Action(StrEnum):
     PARTNER_ASSIGN = "partner.assign"
     DEMO_SEED = "demo.seed"
     AUDIT_VIEW = "audit.view"
+    DATABASE_COPY = "database.copy"  # every table, sealed records included: administrators
 
 
 _LOOKUP = {
