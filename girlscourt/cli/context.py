@@ -34,10 +34,16 @@ def cli_settings() -> Settings:
     return settings
 
 
+def database_url(args: argparse.Namespace) -> str:
+    """The database named by --database, the environment, the config file, or the default file."""
+    settings = cli_settings()
+    return str(args.database or settings["database_url"] or sqlite_url_for(default_sqlite_path()))
+
+
 def open_core(args: argparse.Namespace, *, require_schema: bool = True) -> Core:
     """A Core over the database named by --database, the environment, the config file or default."""
     settings = cli_settings()
-    url = args.database or settings["database_url"] or sqlite_url_for(default_sqlite_path())
+    url = database_url(args)
     source = "--database" if args.database else "database_url"
     db = Database.open(
         url,

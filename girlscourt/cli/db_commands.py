@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     """Add ``db upgrade``, ``db status``, ``db grant-app-role``, ``db set-password``,
-    ``db copy``, ``db recover-admin`` and ``db recompute-deadlines``."""
+    ``db copy``, ``db backup``, ``db restore``, ``db recover-admin`` and
+    ``db recompute-deadlines``."""
     db = sub.add_parser("db", help="database schema and connection").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
     )
@@ -37,6 +38,20 @@ def register(sub: Any) -> None:
     )
     copy.add_argument("--to", required=True, metavar="URL", help="the empty target database")
     copy.set_defaults(handler=db_copy)
+    backup = db.add_parser(
+        "backup",
+        help="the whole database into a new owner-only SQLite file (an administrator; SQLite's "
+        "online backup, or a logical copy of a PostgreSQL database)",
+    )
+    backup.add_argument("--out", required=True, metavar="FILE", help="a new file")
+    backup.set_defaults(handler=db_backup)
+    restore = db.add_parser(
+        "restore",
+        help="a backup FILE into the empty --database, checked and verified (sign in as an "
+        "administrator of the backup)",
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(handler=db_restore)
     recover = db.add_parser(
         "recover-admin",
         help="give administrator NAME a temporary password, released and enabled (only the "
@@ -118,6 +133,38 @@ def db_copy(args: argparse.Namespace) -> int:
     print(
         f"copied {report.rows} rows to {report.target} in {report.seconds:.1f} s "
         f"({report.rows_per_second:,.0f} rows/s); row counts equal; audit chain of "
+        f"{report.chain_events} events verifies"
+    )
+    return 0
+
+
+def db_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from girlscourt.cli.context import sign_in
+    from girlscourt.services.maintenance import backups
+
+    core = open_core(args)
+    actor = sign_in(core, args)
+    report = backups.backup_database(core, actor, Path(args.out))
+    print(
+        f"backed up to {report.path} ({report.size:,} bytes, {report.method}, "
+        f"{report.seconds:.1f} s); restore with 'girlscourt db restore {report.path}'"
+    )
+    return 0
+
+
+def db_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from girlscourt.cli.context import database_url, sign_in
+    from girlscourt.services.maintenance import backups
+
+    with backups.opened_backup(Path(args.file)) as backup:
+        actor = sign_in(backup, args)
+        report = backups.restore_database(backup, actor, database_url(args))
+    print(
+        f"restored {report.rows} rows into {report.target}; row counts equal; audit chain of "
         f"{report.chain_events} events verifies"
     )
     return 0

@@ -83,6 +83,16 @@ def backup_sqlite(engine: Engine) -> Path | None:
         return None
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     backup = path.with_name(f"{path.name}.{stamp}.bak")
+    sqlite_backup_to(engine, backup)
+    return backup
+
+
+def sqlite_backup_to(engine: Engine, backup: Path) -> None:
+    """SQLite's online backup of ``engine``'s database into the new file ``backup`` (0600).
+
+    Safe while other processes write: the copy is of one committed state, WAL pages included.
+    A half-written copy is removed, never left to look whole.
+    """
     descriptor = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         backup.chmod(0o600)  # whatever the umask
@@ -98,9 +108,8 @@ def backup_sqlite(engine: Engine) -> Path | None:
             finally:
                 target.close()
     except BaseException:
-        backup.unlink(missing_ok=True)  # never leave a half-written copy that looks whole
+        backup.unlink(missing_ok=True)
         raise
-    return backup
 
 
 def upgrade(engine: Engine, revision: str = "head") -> SchemaStatus:

@@ -148,9 +148,19 @@ def _reset_sequences(target: Connection) -> None:
 
 
 def copy_database(
-    core: Core, actor: Actor, to_url: str, *, progress: Progress | None = None
+    core: Core,
+    actor: Actor,
+    to_url: str,
+    *,
+    progress: Progress | None = None,
+    action: str = "database.copy",
+    audit_source: bool = True,
 ) -> CopyReport:
-    """Copy this database into the empty database at ``to_url`` (an administrator's job)."""
+    """Copy this database into the empty database at ``to_url`` (an administrator's job).
+
+    ``action`` names the events (a backup and a restore are copies too); ``audit_source`` False
+    leaves the source unwritten (a restore reads a backup it must not change).
+    """
     core.require(actor, Action.DATABASE_COPY)
     started = time.monotonic()
     target_db = Database.open(to_url, source="--to")
@@ -179,12 +189,13 @@ def copy_database(
         with target_core.write() as session:
             source_shown = core.db.target.display
             detail = f"{rows} rows copied from {source_shown}"
-            target_core.audit(session, actor, "database.copy", detail=detail)
+            target_core.audit(session, actor, action, detail=detail)
         verified = audit_trail.verify(target_core, actor)
         if not verified.ok:
             raise ConfigurationError(f"{display}: the copied audit chain does not verify")
-        with core.write() as session:
-            core.audit(session, actor, "database.copy", detail=f"copied to {display}")
+        if audit_source:
+            with core.write() as session:
+                core.audit(session, actor, action, detail=f"copied to {display}")
         return CopyReport(display, tuple(counts), time.monotonic() - started, verified.events)
     finally:
         target_db.dispose()
