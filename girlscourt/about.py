@@ -60,6 +60,7 @@ THIRD_PARTY: tuple[Component, ...] = (
     Component("rapidfuzz", "MIT"),
     Component("phonenumbers", "Apache-2.0"),
     Component("confusable_homoglyphs", "MIT"),
+    Component("openpyxl / et_xmlfile", "MIT"),
     Component("typing_extensions", "PSF-2.0"),
     Component("tzdata", "Apache-2.0"),
     Component("pywin32-ctypes", "BSD-3-Clause"),

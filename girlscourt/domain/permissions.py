@@ -97,6 +97,7 @@ class Action(StrEnum):
     DEMO_SEED = "demo.seed"
     AUDIT_VIEW = "audit.view"
     DATABASE_COPY = "database.copy"  # every table, sealed records included: administrators
+    YOUTH_IMPORT = "youth.import"  # a spreadsheet of youths into the registry: administrators
 
 
 _LOOKUP = {
