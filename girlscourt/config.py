@@ -86,6 +86,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=30,
     ),
     SettingSpec(
+        "backup_keep_days",
+        int,
+        14,
+        "Daily backups of the local database kept in the data folder",
+        minimum=1,
+        maximum=365,
+    ),
+    SettingSpec(
         "workstation", str, "", "Name of this workstation in the audit trail", max_length=64
     ),
     SettingSpec(

@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
 
 from girlscourt import APP_NAME, __version__
 from girlscourt.domain.permissions import Action
+from girlscourt.services.maintenance import daily_backup
 from girlscourt.services.registry.youths import YouthRecord
 from girlscourt.services.security import accounts
+from ui import workers
 from ui.context import AppContext
 from ui.dialogs.new_youth_dialog import NewYouthDialog
 from ui.features import feature_pages
+from ui.formatting import format_timestamp
 from ui.pages.search_page import SearchPage
 from ui.pages.youth_page import YouthPage
 from ui.screen_lock import ScreenLock
@@ -37,6 +40,7 @@ class MainWindow(QMainWindow):
     """One signed-in session's window; closing it ends the session."""
 
     record_opened = Signal(object)  # YouthPage
+    backup_ready = Signal(object)  # daily_backup.BackupStatus, once the day's backup is checked
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +154,31 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        help_menu.addSeparator()
+        self.backup_action = QAction(self._backup_text(None), self)
+        self.backup_action.setEnabled(False)  # information, not a command
+        help_menu.addAction(self.backup_action)
+
+    def _backup_text(self, status: daily_backup.BackupStatus | None) -> str:
+        """The Help menu's line on backups: when the last daily one was taken."""
+        if self.context.core.db.target.dialect != "sqlite":
+            return "Backups: kept by the database server (db backup for a copy)"
+        if status is None or status.taken_at is None:
+            return "Last backup: none yet"
+        shown = format_timestamp(status.taken_at, self.context.core.settings.timezone)
+        return f"Last backup: {shown} ({status.path.name if status.path else ''})"
+
+    def _backup_done(self, status: daily_backup.BackupStatus) -> None:
+        self.backup_action.setText(self._backup_text(status))
+        self.backup_ready.emit(status)
+
+    def _backup_failed(self, error: BaseException) -> None:
+        self.backup_action.setText("Last backup: today's could not be taken")
+        self.notice.show_message(
+            f"Today's backup of the local database could not be taken ({error}). Work is "
+            "saved as usual; tell IT if this repeats.",
+            MessageKind.WARNING,
+        )
 
     def start(self) -> None:
         """Fill the search page (browse the registry) once the window is up; idle time counts
@@ -158,6 +187,13 @@ class MainWindow(QMainWindow):
         self.show_notices()
         self.search_page.run_query()
         self.search_page.focus_search()
+        workers.run(  # the day's backup of the local file, off the screen's thread
+            daily_backup.ensure_daily_backup,
+            self.context.core,
+            on_done=self._backup_done,
+            on_error=self._backup_failed,
+            context=self,
+        )
 
     def show_notices(self) -> None:
         """What this session should know before work starts: a settings file that was set

@@ -105,6 +105,7 @@ def sqlite_backup_to(engine: Engine, backup: Path) -> None:
             target = sqlite3.connect(backup)
             try:
                 source.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             finally:
                 target.close()
     except BaseException:

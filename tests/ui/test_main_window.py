@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
@@ -74,3 +76,22 @@ def test_opening_a_record_from_the_search_adds_it_to_the_navigation(
     window.close_current_record()
     shown = [window.nav.item(r).text() for r in range(window.nav.count())]
     assert "Ashbrook, Ana" not in shown and youth.id not in window.pages
+
+
+def test_the_help_menu_says_when_the_last_backup_was_taken(
+    qtbot: QtBot, context: AppContext, core: Core, private_data_dir: Path
+) -> None:
+    """The first sign-in of the day takes the day's backup off the screen's thread; the Help
+    menu then names it (the UI tests run on SQLite; a PostgreSQL desk's line is the server's)."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert window.backup_action.text() == "Last backup: none yet"
+    window.show()
+    with qtbot.waitSignal(window.backup_ready, timeout=10000):
+        window.start()
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    texts = [a.text() for a in help_menu.actions()]
+    today = core.today().isoformat()
+    assert any(t.startswith("Last backup: ") and today in t for t in texts), texts
+    assert (private_data_dir / "backups" / f"girlscourt-{today}.sqlite3").is_file()
+    assert not window.backup_action.isEnabled()
