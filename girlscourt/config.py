@@ -31,8 +31,9 @@ import platformdirs
 from girlscourt import APP_NAME
 from girlscourt.db.pg_network import NETWORK_SETTINGS
 from girlscourt.errors import ConfigurationError
+from girlscourt.paths import ENV_DATA_DIR as ENV_DATA_DIR
+from girlscourt.paths import data_dir as data_dir
 
-ENV_DATA_DIR = "GIRLSCOURT_DATA_DIR"
 ENV_CONFIG_FILE = "GIRLSCOURT_CONFIG"
 ENV_DATABASE_URL = "GIRLSCOURT_DATABASE_URL"
 MAX_CONFIG_BYTES = 64 * 1024  # a settings file is a few lines; anything bigger is not ours
@@ -111,14 +112,6 @@ _SPECS = {s.key: s for s in SETTINGS}
 _UNBOUNDED = [s.key for s in SETTINGS if s.type is int and None in (s.minimum, s.maximum)]
 if _UNBOUNDED:  # a declaration mistake: fail on import, never when a county's file is read
     raise TypeError(f"settings declared without bounds: {', '.join(_UNBOUNDED)}")
-
-
-def data_dir() -> Path:
-    """The per-user data directory (``GIRLSCOURT_DATA_DIR`` overrides it, e.g. in tests)."""
-    override = os.environ.get(ENV_DATA_DIR)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def config_file() -> Path:

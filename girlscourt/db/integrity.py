@@ -11,7 +11,10 @@ not exist may become a new database: an empty or cut-short file is damage, not a
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -20,6 +23,7 @@ from sqlalchemy import Engine
 
 from girlscourt.db import disk_space
 from girlscourt.errors import DatabaseDamaged, DatabaseUnavailable, DiskFull
+from girlscourt.paths import data_dir
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -34,22 +38,73 @@ SIDE_SUFFIXES = ("-wal", "-shm")
 log = logging.getLogger(__name__)
 
 
+DAILY_BACKUP_FOLDER = "backups"  # in the data folder: the desktop app's daily copies
+
+
+def daily_backup_folder() -> Path:
+    """Where the desktop app keeps its daily backups (``<stem>-YYYY-MM-DD.sqlite3``)."""
+    return data_dir() / DAILY_BACKUP_FOLDER
+
+
 def backups_of(path: Path) -> tuple[Path, ...]:
-    """The copies ``migrate.backup_sqlite`` keeps next to ``path``, newest first."""
+    """The copies kept of ``path``, newest first: those ``migrate.backup_sqlite`` makes beside it
+    before an upgrade, and the desktop app's daily ones in the data folder."""
+    found: list[Path] = []
+    for folder, pattern in (
+        (path.parent, f"{path.name}.*.bak"),
+        (daily_backup_folder(), f"{path.stem}-????-??-??.sqlite3"),
+    ):
+        try:
+            found += [p for p in folder.glob(pattern) if p.is_file()]
+        except OSError:
+            continue
+    return tuple(sorted(found, key=_taken, reverse=True))
+
+
+def _taken(path: Path) -> dt.datetime:
+    """When a copy was taken: the UTC time in a pre-upgrade copy's name, else the file's time."""
+    stamp = path.name.rsplit(".", 2)[-2] if path.name.endswith(".bak") else ""
     try:
-        found = [p for p in path.parent.glob(f"{path.name}.*.bak") if p.is_file()]
+        return dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except OSError:
-        return ()
-    return tuple(sorted(found, key=lambda p: p.name, reverse=True))
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def restore_backup(path: Path, backup: Path) -> Path:
+    """Put ``backup`` in place of the damaged ``path``, keeping the damaged file (and its -wal
+    and -shm) aside for IT under ``.damaged-<UTC time>``; returns the kept file's path.
+
+    The backup is checked first (header and integrity check, read-only), so a bad backup never
+    replaces anything; the copy is written beside the target and moved into place (owner-only).
+    """
+    check_sqlite_file(backup)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    incoming = path.with_name(f"{path.name}.restoring-{stamp}")
+    descriptor = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(descriptor)
+    shutil.copyfile(backup, incoming)
+    if path.exists():
+        path.rename(kept)
+    for suffix in SIDE_SUFFIXES:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(kept.with_name(kept.name + suffix))
+    incoming.replace(path)
+    return kept
 
 
 def damaged(path: Path, reason: str) -> DatabaseDamaged:
     """The one-line error for a damaged file: which file, what is wrong, restore from a backup."""
     backups = backups_of(path)
     where = (
-        f"the newest copy made before an upgrade is {backups[0]}"
+        f"the newest copy is {backups[0]}"
         if backups
-        else "none was found next to it: use this workstation's regular backup"
+        else "none was found: use this workstation's regular backup"
     )
     return DatabaseDamaged(
         f"database: {path} is damaged ({reason}); nothing was written to it. "

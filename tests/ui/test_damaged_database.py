@@ -97,3 +97,31 @@ def test_a_cut_short_file_lists_the_backups_next_to_it(
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     copied = QApplication.clipboard().text()
     assert str(path) in copied and "Restore it from a backup" in copied
+
+
+def test_the_newest_daily_backup_is_offered_and_restored_in_place(
+    qtbot: QtBot,
+    controllers: Callable[[str], AppController],
+    tmp_path: Path,
+    migrated_sqlite_template: Path,
+    private_data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "girlscourt.sqlite3"
+    whole = migrated_sqlite_template.read_bytes()
+    path.write_bytes(whole[: len(whole) // 3])
+    damaged_bytes = path.read_bytes()
+    daily = private_data_dir / "backups" / "girlscourt-2026-12-06.sqlite3"
+    daily.parent.mkdir(parents=True)
+    shutil.copy(migrated_sqlite_template, daily)
+    controller = controllers(f"sqlite:///{path}")
+    dialog = _start(qtbot, controller)
+    assert dialog.error.backups[0] == str(daily)
+    assert daily.name in dialog.text() and dialog.restore_button.isVisible()
+
+    monkeypatch.setattr(dialog, "confirm_restore", lambda backup: backup == str(daily))
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.restored is not None and dialog.restored.read_bytes() == damaged_bytes
+    assert path.read_bytes() == daily.read_bytes()  # the checked copy is in place
+    assert "Restored" in dialog.text() and dialog.restored.name in dialog.text()
+    assert not dialog.restore_button.isEnabled()

@@ -15,13 +15,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from girlscourt import APP_NAME
-from girlscourt.errors import DatabaseDamaged
+from girlscourt.errors import DatabaseDamaged, GirlsCourtError
+from girlscourt.services.maintenance import daily_backup
 from ui.style import ERROR, MUTED, app_icon
 
 BACKUPS_SHOWN = 3
@@ -40,7 +42,7 @@ def _steps(error: DatabaseDamaged) -> str:
         more = len(error.backups) - BACKUPS_SHOWN
         extra = f"<li>… and {more} older</li>" if more > 0 else ""
         where = (
-            "Copies made before each upgrade are kept next to the file, newest first:"
+            "Copies (made before each upgrade, and each day) were found, newest first:"
             f"<ul>{listed}{extra}</ul>"
             "Changes made after the newest copy have to be entered again."
         )
@@ -72,7 +74,7 @@ class DamagedDatabaseDialog(QDialog):
         self.setWindowTitle(f"The database is damaged – {APP_NAME}")
         self.setWindowIcon(app_icon())
 
-        heading = QLabel("The database file is damaged")
+        self.heading = heading = QLabel("The database file is damaged")
         heading.setStyleSheet(f"font-size: 15pt; font-weight: bold; color: {ERROR};")
         where = html.escape(error.path or "the database")
         reason = html.escape(error.reason or "it failed SQLite's check")
@@ -84,10 +86,19 @@ class DamagedDatabaseDialog(QDialog):
         self.steps = QLabel(_steps(error))
         self.steps.setWordWrap(True)
         self.steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        note = QLabel("Until the file is restored, this workstation cannot open any record.")
+        self.note = note = QLabel(
+            "Until the file is restored, this workstation cannot open any record."
+        )
         note.setStyleSheet(f"color: {MUTED};")
         note.setWordWrap(True)
 
+        self.restore_button = QPushButton("&Restore the newest backup…")
+        self.restore_button.setToolTip(
+            "Check the newest copy, keep the damaged file aside for IT, put the copy in its place"
+        )
+        self.restore_button.setVisible(bool(error.backups) and bool(error.path))
+        self.restore_button.clicked.connect(self.restore_newest)
+        self.restored: Path | None = None
         self.copy_button = QPushButton("&Copy details")
         self.copy_button.setToolTip("Copy the file name and the problem, to send to IT")
         self.copy_button.clicked.connect(self.copy_details)
@@ -95,6 +106,7 @@ class DamagedDatabaseDialog(QDialog):
         self.quit_button.setDefault(True)
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.restore_button)
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
         buttons.addWidget(self.quit_button)
@@ -106,6 +118,41 @@ class DamagedDatabaseDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
+
+    def confirm_restore(self, backup: str) -> bool:
+        """Ask before anything is moved (tests answer for the person)."""
+        answer = QMessageBox.question(
+            self,
+            "Restore the newest backup",
+            f"Put {Path(backup).name} in place of the damaged file? Changes made after that copy "
+            "will have to be entered again. The damaged file is kept for IT.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def restore_newest(self) -> None:
+        """Restore the newest backup in place of the damaged file (after asking)."""
+        backup = self.error.backups[0]
+        if not self.confirm_restore(backup):
+            return
+        try:
+            kept = daily_backup.restore_damaged(self.error.path, backup)
+        except (GirlsCourtError, OSError) as error:
+            self.steps.setText(
+                f"<p style='color:{ERROR}'>The backup could not be restored: "
+                f"{html.escape(str(error))}. Nothing was changed; follow the steps above by "
+                "hand or ask IT.</p>" + _steps(self.error)
+            )
+            return
+        self.restored = kept
+        self.restore_button.setEnabled(False)
+        self.heading.setText("The database was restored from a backup")
+        self.note.hide()
+        self.steps.setText(
+            f"<p><b>Restored</b> from <code>{html.escape(Path(backup).name)}</code>. The damaged "
+            f"file is kept as <code>{html.escape(kept.name)}</code> for IT. Changes made after "
+            f"that copy have to be entered again.</p><p>Start {html.escape(APP_NAME)} again to "
+            "sign in.</p>"
+        )
 
     def details(self) -> str:
         """The plain-text line IT needs: the file and what is wrong (no case data)."""
