@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -86,13 +87,9 @@ def _pg_schema_url(schema: str) -> str:
     return f"{PG_URL}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh, empty schema (dropped afterwards)."""
-    if not PG_URL:
-        if REQUIRE_PG:
-            pytest.fail("GIRLSCOURT_TEST_PG_URL is not set but CI requires PostgreSQL tests")
-        pytest.skip("PostgreSQL tests need GIRLSCOURT_TEST_PG_URL")
+@contextmanager
+def fresh_pg_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a new, empty schema, dropped afterwards."""
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -104,6 +101,17 @@ def pg_schema_url() -> Iterator[str]:
     finally:
         with psycopg.connect(admin_url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh, empty schema (dropped afterwards)."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("GIRLSCOURT_TEST_PG_URL is not set but CI requires PostgreSQL tests")
+        pytest.skip("PostgreSQL tests need GIRLSCOURT_TEST_PG_URL")
+    with fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

@@ -4,7 +4,6 @@ copied ids, the copy itself audited; a non-empty, older or identical target is r
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +24,7 @@ from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.maintenance import database_copy
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts, audit_trail
-from tests.conftest import ADMIN_PASSWORD, PG_URL, _pg_schema_url
+from tests.conftest import ADMIN_PASSWORD, PG_URL, fresh_pg_schema
 
 
 @contextmanager
@@ -36,17 +35,8 @@ def empty_target(kind: str, tmp_path: Path) -> Iterator[str]:
         return
     if not PG_URL:
         pytest.fail("the PostgreSQL target needs GIRLSCOURT_TEST_PG_URL")
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin_url = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield _pg_schema_url(schema)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with fresh_pg_schema() as url:
+        yield url
 
 
 def counts(core: Core) -> dict[str, int]:
