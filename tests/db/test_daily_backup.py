@@ -34,10 +34,11 @@ def test_one_backup_a_day_kept_for_the_set_number_of_days(
         assert first.taken_now and not again.taken_now
         taken.append(first.path)
     names = sorted(p.name for p in folder.iterdir())
-    assert names == [f"girlscourt-2026-12-0{d}.sqlite3" for d in (3, 4, 5)]
+    stem = Path(core.db.target.url.database or "").stem  # named after the database file
+    assert names == [f"{stem}-2026-12-0{d}.sqlite3" for d in (3, 4, 5)]
     assert folder.stat().st_mode & 0o777 == 0o700
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in folder.iterdir())
-    latest = daily_backup.latest_backup(folder)
+    latest = daily_backup.latest_backup(core, folder)
     assert latest.path == taken[-1] and latest.taken_at is not None
     with core.read() as session:
         details = session.execute(

@@ -93,5 +93,6 @@ def test_the_help_menu_says_when_the_last_backup_was_taken(
     texts = [a.text() for a in help_menu.actions()]
     today = core.today().isoformat()
     assert any(t.startswith("Last backup: ") and today in t for t in texts), texts
-    assert (private_data_dir / "backups" / f"girlscourt-{today}.sqlite3").is_file()
+    stem = Path(core.db.target.url.database or "").stem
+    assert (private_data_dir / "backups" / f"{stem}-{today}.sqlite3").is_file()
     assert not window.backup_action.isEnabled()
