@@ -135,6 +135,21 @@ def check_sqlite_path(target: DatabaseTarget) -> Path | None:
     return path
 
 
+def owner_only(path: Path) -> None:
+    """The database file and its -wal and -shm readable by their owner only (they hold every
+    record): set when a connection opens, so a new file is tightened as it is made, and one made
+    by an older version on its next open. A file owned by someone else is left as it is."""
+    if os.name != "posix":
+        return  # Windows: the user profile's ACLs already keep the data folder private
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            info = part.stat()
+            if info.st_mode & 0o077 and info.st_uid == os.getuid():
+                part.chmod(0o600)
+        except OSError:
+            continue  # not there (yet), or not ours
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Set on every connection: SQLite forgets them when a connection closes."""
     dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (see _sqlite_begin)
@@ -187,6 +202,8 @@ def make_engine(
             kwargs["poolclass"] = StaticPool  # one shared in-memory database for all threads
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if path is not None:
+            event.listen(engine, "connect", lambda *_: owner_only(path))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     problem = tls_problem(url.host, url.query)
