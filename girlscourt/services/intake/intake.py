@@ -33,7 +33,7 @@ from girlscourt.domain.intake_rules import (
     require_aware,
     sb1322_notice,
 )
-from girlscourt.domain.permissions import Action, Role
+from girlscourt.domain.permissions import Action, Role, allowed
 from girlscourt.errors import NotFound, RuleRefused, ValidationError
 from girlscourt.services.clocks import legal_deadlines
 from girlscourt.services.clocks.court_calendar import calendar_in
@@ -557,6 +557,11 @@ def approver_from_credentials(core: Core, username: str, password: str) -> Actor
     from girlscourt.services.security.accounts import authenticate
 
     approver = authenticate(core, username, password)
+    if approver.must_change_password and allowed(approver.role, Action.OVERRIDE_APPROVE):
+        raise ValidationError(
+            "approver",
+            f"{approver.username} must choose a new password (signing in once) before approving",
+        )
     if not approver.may(Action.OVERRIDE_APPROVE):
         raise ValidationError("approver", f"{approver.username} is not a supervisor")
     return approver
