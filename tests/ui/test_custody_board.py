@@ -291,3 +291,15 @@ def test_change_watch_reports_changes_failures_and_recovery(qtbot: QtBot, core: 
     assert recovered.args == [6]
     watch.stop()
     assert not watch.active
+
+
+def test_a_time_due_at_midnight_reads_as_the_end_of_the_day_before() -> None:
+    """Wed 12/09/2026 00:00 is the end of Tuesday: said as such, never "Wed 12:00 AM"."""
+    from ui.models.board_table_model import format_due, format_short
+
+    midnight = dt.datetime(2026, 12, 9, 0, 0, tzinfo=TZ)
+    assert format_due(midnight, TZ) == "end of Tue 12/08/2026 PST"
+    assert format_short(midnight, TZ) == "end of Tue 12/08"
+    evening = dt.datetime(2026, 12, 8, 23, 59, tzinfo=TZ)
+    assert format_due(evening, TZ) == "Tue 12/08/2026 11:59 PM PST"
+    assert format_short(evening, TZ) == "Tue 12/08 11:59 PM"

@@ -158,14 +158,29 @@ def deadline_title(deadline: Deadline) -> str:
     return f"{code} · {purpose}" if purpose else code
 
 
+def _at_midnight(local: dt.datetime) -> bool:
+    return local.time() == dt.time(0, 0)
+
+
 def format_due(value: dt.datetime, tz: ZoneInfo) -> str:
-    """A due time in county time with its weekday: "Mon 11/30/2026 11:59 PM PST"."""
-    return f"{value.astimezone(tz):%a} {format_timestamp(value, tz)}"
+    """A due time in county time with its weekday: "Mon 11/30/2026 11:59 PM PST".
+
+    A time due at midnight is the end of the day before, and says so ("end of Tue 12/08/2026
+    PST"): "Wed 12/09 12:00 AM" reads as the end of Wednesday to a tired eye.
+    """
+    local = value.astimezone(tz)
+    if _at_midnight(local):
+        before = local - dt.timedelta(days=1)
+        return f"end of {before:%a %m/%d/%Y} {local.tzname()}"
+    return f"{local:%a} {format_timestamp(value, tz)}"
 
 
 def format_short(value: dt.datetime, tz: ZoneInfo) -> str:
-    """A time this week or so, for a narrow column: "Mon 11/30 11:59 PM" (county time)."""
+    """A time this week or so, for a narrow column: "Mon 11/30 11:59 PM" (county time);
+    midnight reads as the end of the day before ("end of Tue 12/08")."""
     local = value.astimezone(tz)
+    if _at_midnight(local):
+        return f"end of {local - dt.timedelta(days=1):%a %m/%d}"
     return f"{local:%a %m/%d} {local.strftime('%I:%M %p').lstrip('0')}"
 
 
