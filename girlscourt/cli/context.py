@@ -34,16 +34,17 @@ def cli_settings() -> Settings:
     return settings
 
 
-def database_url(args: argparse.Namespace) -> str:
-    """The database named by --database, the environment, the config file, or the default file."""
-    settings = cli_settings()
+def database_url(args: argparse.Namespace, settings: Settings | None = None) -> str:
+    """The database named by --database, the environment, the config file, or the default file
+    (``settings`` already loaded, so a bad settings file is reported once)."""
+    settings = settings if settings is not None else cli_settings()
     return str(args.database or settings["database_url"] or sqlite_url_for(default_sqlite_path()))
 
 
 def open_core(args: argparse.Namespace, *, require_schema: bool = True) -> Core:
     """A Core over the database named by --database, the environment, the config file or default."""
     settings = cli_settings()
-    url = database_url(args)
+    url = database_url(args, settings)
     source = "--database" if args.database else "database_url"
     db = Database.open(
         url,
