@@ -40,7 +40,7 @@ from girlscourt.printing.base import DocumentMeta
 from girlscourt.printing.csec_report import render_csec_report
 from girlscourt.readmodels.csec_report import make_period
 from girlscourt.services.clocks import legal_deadlines
-from girlscourt.services.intake.intake_codes import intake_codes
+from girlscourt.services.codes.intake_codes import intake_codes
 from girlscourt.services.kernel.core import Core
 from girlscourt.services.reports.csec_metrics import compute
 from girlscourt.services.reports.publication import finish

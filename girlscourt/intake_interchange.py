@@ -9,8 +9,8 @@ from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeIn
 from girlscourt.domain.value_rules import check_moment, quoted
 from girlscourt.errors import ValidationError
 from girlscourt.interchange import check
+from girlscourt.services.codes.intake_codes import default_instrument
 from girlscourt.services.intake.intake import IntakeRequest, RiskInput, ScreeningInput
-from girlscourt.services.intake.intake_codes import default_instrument
 
 
 def parse_time(path: str, value: Any) -> dt.datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from girlscourt.domain.youth_rules import YouthInput
-from girlscourt.services.intake.intake_codes import default_instrument
+from girlscourt.services.codes.intake_codes import default_instrument
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.registry import youths
 from girlscourt.services.security import accounts, training

@@ -364,9 +364,9 @@ def _intake_shots(outdir: Path, workdir: Path) -> list[Path]:
     shows every colour and the deadlines are the same on every run.
     """
     from girlscourt.domain.intake_rules import ChargeInput, EpisodeInput
+    from girlscourt.services.codes.intake_codes import default_instrument
     from girlscourt.services.intake import intake
     from girlscourt.services.intake.intake import IntakeRequest, ScreeningInput
-    from girlscourt.services.intake.intake_codes import default_instrument
     from girlscourt.services.security import training
     from ui.pages.custody_board_page import CustodyBoardPage
     from ui.pages.intake_page import IntakePage

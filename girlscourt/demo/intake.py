@@ -17,8 +17,8 @@ from girlscourt.db.models import ChecklistStep, User
 from girlscourt.domain.intake_rules import ChargeInput, DecisionInput, EpisodeInput
 from girlscourt.domain.permissions import Role
 from girlscourt.errors import GirlsCourtError
+from girlscourt.services.codes.intake_codes import default_instrument
 from girlscourt.services.intake import intake
-from girlscourt.services.intake.intake_codes import default_instrument
 from girlscourt.services.kernel.core import Actor, Clock, Core
 from girlscourt.services.security import accounts, training
 

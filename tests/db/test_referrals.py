@@ -590,14 +590,14 @@ def test_print_provider_and_file_copies(
             Screening(
                 youth_id=youth,
                 instrument_id="csec-screen-gc",
-                instrument_version="1.0",
+                instrument_version="1.0.0",
                 instrument_checksum="0" * 64,
                 screener_id=officer.user_id,
                 responses={"q_secret_item": "yes"},
                 domain_scores={"secret_domain": 9},
                 total_score=9,
-                computed_level="high",
-                result_level="HIGH",
+                computed_level="clear_concern",
+                result_level="clear_concern",
                 completed_at=now - dt.timedelta(days=1),
             )
         )
@@ -626,7 +626,8 @@ def test_print_provider_and_file_copies(
     assert "Nguyễn Thị Ánh" in text
     assert "Marcus Talford" in text and "Big Money" in text
     assert "Ricky Selden" not in text  # may know the location: not listed
-    assert "HIGH" in text and "q_secret_item" not in text and "secret_domain" not in text
+    assert "Clear concern" in text and "clear_concern" not in text  # the label, never the code
+    assert "q_secret_item" not in text and "secret_domain" not in text
     assert "In custody (detained)" in text and "Unit 3B" in text
     assert "Vietnamese" in text and "she/her" in text
     assert "Fam. Code §6924" in text and "Signature of youth" in text

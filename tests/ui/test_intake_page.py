@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from girlscourt.db.models import Youth
+from girlscourt.services.codes.intake_codes import default_instrument
 from girlscourt.services.intake import intake_drafts, protocol_checklist
-from girlscourt.services.intake.intake_codes import default_instrument
 from girlscourt.services.kernel.core import Actor, Core
 from tests.support import SUPERVISOR_PASSWORD, register, risk_answers, supervisor, train
 from ui.context import AppContext

@@ -17,7 +17,7 @@ from girlscourt.domain.intake_rules import (
     override_direction,
 )
 from girlscourt.errors import RuleRefused, ValidationError
-from girlscourt.services.intake.intake_codes import intake_codes
+from girlscourt.services.codes.intake_codes import intake_codes
 
 TZ = ZoneInfo("America/Los_Angeles")
 START = dt.datetime(2026, 11, 25, 21, 40, tzinfo=TZ)

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from girlscourt.errors import ConflictError, ValidationError
+from girlscourt.services.codes.intake_codes import intake_codes
 from girlscourt.services.intake import episodes
 from girlscourt.services.intake.episodes import EpisodeEvents
-from girlscourt.services.intake.intake_codes import intake_codes
 from ui import workers
 from ui.context import AppContext
 from ui.formatting import DATE_HINT, format_timestamp, parse_moment

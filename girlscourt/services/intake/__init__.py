@@ -2,6 +2,6 @@
 their codes, the CSEC protocol checklist, the custody board, and intake entries kept on the
 workstation while the database is away.
 
-It may import ``registry``, ``clocks``, ``documents``, ``security`` and ``kernel``; never
-``court``, ``referrals`` or ``restrictions``.
+It may import ``registry``, ``clocks``, ``documents``, ``codes``, ``security`` and
+``kernel``; never ``court``, ``referrals`` or ``restrictions``.
 """

@@ -14,7 +14,7 @@ from girlscourt.domain.names import initials
 from girlscourt.domain.permissions import Action
 from girlscourt.services.clocks.court_calendar import calendar_in
 from girlscourt.services.clocks.custody_clocks import clocks_for
-from girlscourt.services.intake.intake_codes import intake_codes
+from girlscourt.services.codes.intake_codes import intake_codes
 from girlscourt.services.intake.protocol_checklist import HEALTH_CHECKLIST_STEPS
 from girlscourt.services.kernel import partner_scope
 from girlscourt.services.kernel.core import Actor, Core

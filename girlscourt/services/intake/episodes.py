@@ -18,7 +18,7 @@ from girlscourt.domain.intake_rules import (
 from girlscourt.domain.permissions import Action
 from girlscourt.errors import ConflictError, NotFound, ValidationError
 from girlscourt.services.clocks import legal_deadlines
-from girlscourt.services.intake.intake_codes import intake_codes
+from girlscourt.services.codes.intake_codes import intake_codes
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.security import sealing
 

@@ -38,8 +38,8 @@ from girlscourt.errors import NotFound, RuleRefused, ValidationError
 from girlscourt.services.clocks import legal_deadlines
 from girlscourt.services.clocks.court_calendar import calendar_in
 from girlscourt.services.clocks.custody_clocks import EPISODE_COLUMNS, episode_deadlines
+from girlscourt.services.codes.intake_codes import instrument, intake_codes
 from girlscourt.services.intake import protocol_checklist
-from girlscourt.services.intake.intake_codes import instrument, intake_codes
 from girlscourt.services.intake.protocol_checklist import StepView
 from girlscourt.services.kernel import retry
 from girlscourt.services.kernel.core import Actor, Core

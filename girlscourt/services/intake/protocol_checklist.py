@@ -18,7 +18,7 @@ from girlscourt.domain.permissions import Action
 from girlscourt.errors import ConflictError, NotFound, RuleRefused
 from girlscourt.services.clocks.court_calendar import calendar_in
 from girlscourt.services.clocks.custody_clocks import clocks_for
-from girlscourt.services.intake.intake_codes import intake_codes
+from girlscourt.services.codes.intake_codes import intake_codes
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.security.sealing import youth_is_sealed
 

@@ -56,6 +56,7 @@ from girlscourt.printing.referral_form import (
     RestrictedPersonLine,
     build_referral_form,
 )
+from girlscourt.services.codes import intake_codes
 from girlscourt.services.documents import document_outputs
 from girlscourt.services.documents.documents import OutPath, delivered, issue_document_id
 from girlscourt.services.kernel.core import Actor, Core
@@ -102,6 +103,18 @@ def _custody(session: Session, ref: Referral, youth_id: int) -> tuple[str, str |
     released = episode.released_at.date().isoformat()
     kind = f", {episode.release_type}" if episode.release_type else ""
     return f"Released {released}{kind}", None
+
+
+def _level_label(screening: Screening) -> str:
+    """The result level as the instrument words it ("Clear concern"), never its code."""
+    key = f"{screening.instrument_id}@{screening.instrument_version}"
+    tool = intake_codes.instruments().get(key)
+    if tool is not None:
+        try:
+            return tool.level(screening.result_level).label
+        except KeyError:
+            pass  # a level the county's newer file no longer has: say it in words anyway
+    return screening.result_level.replace("_", " ").capitalize()
 
 
 def _restricted(
@@ -248,7 +261,7 @@ def form_data(
         urgency=label_of(URGENCY_LABELS, ref.urgency),
         due_at=ref.due_at.astimezone(tz),
         status=label_of(STATUS_LABELS, ref.status),
-        screening_level=screening.result_level if screening else None,
+        screening_level=_level_label(screening) if screening else None,
         screening_note=(
             f"Result level only; the instrument's items are never printed. "
             f"{screening.instrument_id} v{screening.instrument_version}, completed "

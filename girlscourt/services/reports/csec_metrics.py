@@ -41,7 +41,7 @@ from girlscourt.readmodels.csec_report import (
     CsecReport,
     Period,
 )
-from girlscourt.services.intake.intake_codes import intake_codes
+from girlscourt.services.codes.intake_codes import intake_codes
 from girlscourt.services.kernel.core import Actor, Core
 from girlscourt.services.reports.metrics_base import (
     Metrics,

@@ -44,7 +44,7 @@ from girlscourt.readmodels.csec_report import (
     Period,
     Value,
 )
-from girlscourt.services.intake.intake_codes import instruments
+from girlscourt.services.codes.intake_codes import instruments
 from girlscourt.services.security.sealing import visible_youth_filter
 
 ADVOCATE_REFERRAL_TYPES = ("csec_advocacy", "victim_advocate")

@@ -44,7 +44,7 @@ from girlscourt.readmodels.csec_report import (
     Column,
     Value,
 )
-from girlscourt.services.intake.intake_codes import instruments, intake_codes
+from girlscourt.services.codes.intake_codes import instruments, intake_codes
 from girlscourt.services.reports.metrics_base import (
     ADVOCATE_REFERRAL_TYPES,
     AGE_GROUPS,

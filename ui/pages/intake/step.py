@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from girlscourt.domain.instruments import Instrument
 from girlscourt.domain.intake_rules import IntakeCodes
 from girlscourt.errors import ValidationError
-from girlscourt.services.intake.intake_codes import default_instrument, intake_codes
+from girlscourt.services.codes.intake_codes import default_instrument, intake_codes
 from girlscourt.services.referrals import agencies
 from ui.context import AppContext
 from ui.style import ERROR, INVALID_FIELD_CSS, MUTED, set_invalid
