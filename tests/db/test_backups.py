@@ -131,3 +131,12 @@ def test_the_cli_backs_up_and_restores(
     assert "row counts equal; audit chain of" in capsys.readouterr().out
     assert main(["--database", target, "--user", "admin", "db", "restore", str(out)]) == 1
     assert "is not empty" in capsys.readouterr().err
+
+
+def test_a_backup_to_a_place_that_cannot_be_written_names_the_option(
+    core: Core, admin: Actor, tmp_path: Path
+) -> None:
+    with pytest.raises(ValidationError, match=r"^--out: .* is not a folder"):
+        backups.backup_database(core, admin, tmp_path / "missing" / "x.gcbackup")
+    with pytest.raises(ValidationError, match=r"^--out: cannot write .*: File name too long"):
+        backups.backup_database(core, admin, tmp_path / ("x" * 300))

@@ -244,3 +244,17 @@ def test_five_thousand_rows_with_fifty_bad_ones(
     assert real.count("create") == 4950
     again = youth_import.import_youths(clocked, admin, sheet, dry_run=False)
     assert again.count("create") == 0 and youth_count(clocked) == real.count("create")
+
+
+def test_a_file_that_is_not_utf8_csv_or_xlsx_is_refused_in_one_line(
+    clocked: Core, admin: Actor, tmp_path: Path
+) -> None:
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(b"First,Last,DOB\nAn\xe9,Birchwood,2011-02-03\n")
+    with pytest.raises(ValidationError, match=r"^FILE: latin1.csv is not UTF-8 text"):
+        youth_import.import_youths(clocked, admin, latin1, dry_run=True)
+    fake = tmp_path / "sheet.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"^FILE: sheet.xlsx cannot be read as an .xlsx"):
+        youth_import.import_youths(clocked, admin, fake, dry_run=True)
+    assert youth_count(clocked) == 0

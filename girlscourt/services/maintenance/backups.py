@@ -56,6 +56,11 @@ def backup_database(core: Core, actor: Actor, out: Path) -> BackupReport:
     if not out.parent.is_dir():
         raise ValidationError("--out", f"{out.parent} is not a folder")
     started = time.monotonic()
+    try:  # a folder the person may not write in is said as such, before any copying
+        out.touch(mode=0o600, exist_ok=False)
+        out.unlink()
+    except OSError as error:
+        raise ValidationError("--out", f"cannot write {out}: {error.strerror}") from None
     if core.db.target.dialect == "sqlite":
         migrate.sqlite_backup_to(core.db.engine, out)
         integrity.check_sqlite_file(out)

@@ -22,6 +22,7 @@ import csv
 import hashlib
 import io
 import uuid
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,18 +83,36 @@ class ImportReport:
 
 
 def read_table(path: Path) -> Iterator[Sequence[object]]:
-    """The file's rows as cell lists: CSV (UTF-8, comma or semicolon) or XLSX (first sheet)."""
-    if path.suffix.casefold() == ".xlsx":
-        from openpyxl import load_workbook
+    """The file's rows as cell lists: CSV (UTF-8, comma or semicolon) or XLSX (first sheet).
 
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            for row in sheet.iter_rows(values_only=True):
-                yield list(row)
-        finally:
-            book.close()
-        return
+    A file that is neither says so as a ValidationError on ``FILE``, never as a traceback.
+    """
+    try:
+        if path.suffix.casefold() == ".xlsx":
+            yield from _xlsx_rows(path)
+        else:
+            yield from _csv_rows(path)
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "FILE", f"{path.name} is not UTF-8 text: save it as 'CSV UTF-8' (or as .xlsx)"
+        ) from None
+    except (csv.Error, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        kind = "an .xlsx workbook" if path.suffix.casefold() == ".xlsx" else "a CSV file"
+        raise ValidationError("FILE", f"{path.name} cannot be read as {kind} ({error})") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[Sequence[object]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        book.close()
+
+
+def _csv_rows(path: Path) -> Iterator[Sequence[object]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(4096)
         handle.seek(0)
