@@ -51,16 +51,16 @@ def _owner_only() -> Iterator[None]:
 def backup_database(core: Core, actor: Actor, out: Path) -> BackupReport:
     """Write the whole database to the new file ``out`` (an administrator's job; audited)."""
     core.require(actor, Action.DATABASE_COPY)
-    if out.exists():
-        raise ValidationError("--out", f"{out} exists: choose a new file name")
-    if not out.parent.is_dir():
-        raise ValidationError("--out", f"{out.parent} is not a folder")
-    started = time.monotonic()
-    try:  # a folder the person may not write in is said as such, before any copying
+    try:  # where the backup goes is checked before any copying, and said in one line
+        if out.exists():
+            raise ValidationError("--out", f"{out} exists: choose a new file name")
+        if not out.parent.is_dir():
+            raise ValidationError("--out", f"{out.parent} is not a folder")
         out.touch(mode=0o600, exist_ok=False)
         out.unlink()
     except OSError as error:
         raise ValidationError("--out", f"cannot write {out}: {error.strerror}") from None
+    started = time.monotonic()
     if core.db.target.dialect == "sqlite":
         migrate.sqlite_backup_to(core.db.engine, out)
         integrity.check_sqlite_file(out)
