@@ -121,6 +121,7 @@ def test_the_newest_daily_backup_is_offered_and_restored_in_place(
 
     monkeypatch.setattr(dialog, "confirm_restore", lambda backup: backup == str(daily))
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.restored is not None, timeout=10_000)  # off the GUI thread
     assert dialog.restored is not None and dialog.restored.read_bytes() == damaged_bytes
     assert path.read_bytes() == daily.read_bytes()  # the checked copy is in place
     assert "Restored" in dialog.text() and dialog.restored.name in dialog.text()

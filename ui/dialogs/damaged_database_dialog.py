@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from girlscourt import APP_NAME
 from girlscourt.errors import DatabaseDamaged, GirlsCourtError
 from girlscourt.services.maintenance import daily_backup
+from ui import workers
 from ui.style import ERROR, MUTED, app_icon
 
 BACKUPS_SHOWN = 3
@@ -130,21 +131,26 @@ class DamagedDatabaseDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def restore_newest(self) -> None:
-        """Restore the newest backup in place of the damaged file (after asking)."""
+        """Restore the newest backup in place of the damaged file (after asking), off the
+        screen's thread: a large database takes a while to check and copy."""
         backup = self.error.backups[0]
         if not self.confirm_restore(backup):
             return
-        try:
-            kept = daily_backup.restore_damaged(self.error.path, backup)
-        except (GirlsCourtError, OSError) as error:
-            self.steps.setText(
-                f"<p style='color:{ERROR}'>The backup could not be restored: "
-                f"{html.escape(str(error))}. Nothing was changed; follow the steps above by "
-                "hand or ask IT.</p>" + _steps(self.error)
-            )
-            return
-        self.restored = kept
         self.restore_button.setEnabled(False)
+        self.quit_button.setEnabled(False)  # never quit half-way through the swap
+        self.steps.setText(f"Checking and restoring {html.escape(Path(backup).name)}…")
+        workers.run(
+            daily_backup.restore_damaged,
+            self.error.path,
+            backup,
+            on_done=lambda kept: self._restored(backup, kept),
+            on_error=self._restore_failed,
+            context=self,
+        )
+
+    def _restored(self, backup: str, kept: Path) -> None:
+        self.restored = kept
+        self.quit_button.setEnabled(True)
         self.heading.setText("The database was restored from a backup")
         self.note.hide()
         self.steps.setText(
@@ -152,6 +158,16 @@ class DamagedDatabaseDialog(QDialog):
             f"file is kept as <code>{html.escape(kept.name)}</code> for IT. Changes made after "
             f"that copy have to be entered again.</p><p>Start {html.escape(APP_NAME)} again to "
             "sign in.</p>"
+        )
+
+    def _restore_failed(self, error: BaseException) -> None:
+        self.quit_button.setEnabled(True)
+        self.restore_button.setEnabled(True)
+        shown = str(error) if isinstance(error, GirlsCourtError | OSError) else "see the log"
+        self.steps.setText(
+            f"<p style='color:{ERROR}'>The backup could not be restored: "
+            f"{html.escape(shown)}. Nothing was changed; follow the steps below by hand or ask "
+            "IT.</p>" + _steps(self.error)
         )
 
     def details(self) -> str:
