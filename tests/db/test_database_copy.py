@@ -4,6 +4,7 @@ copied ids, the copy itself audited; a non-empty, older or identical target is r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from girlscourt.cli.main import main
 from girlscourt.db import migrate
 from girlscourt.db.base import Base
 from girlscourt.db.engine import make_engine, parse_database_url
-from girlscourt.db.models import AuditEvent, Hearing
+from girlscourt.db.models import AuditEvent, Hearing, Youth
 from girlscourt.db.session import Database
 from girlscourt.demo import seed as demo
 from girlscourt.domain.youth_rules import YouthInput
@@ -100,15 +101,11 @@ def test_a_copy_carries_every_row_and_a_chain_that_verifies(
     assert detail.startswith("copied to ")
 
 
-def demo_dob():  # type: ignore[no-untyped-def]
-    import datetime as dt
-
+def demo_dob() -> dt.date:
     return dt.date(2011, 4, 5)
 
 
 def max_youth_id(core: Core) -> int:
-    from girlscourt.db.models import Youth
-
     with core.read() as session:
         return int(session.execute(select(func.max(Youth.id))).scalar_one())
 
